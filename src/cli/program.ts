@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   };
   const program = buildProgram(ctx);
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -13,14 +13,16 @@ export class EventQueue<T> {
   push(at: number, item: T): void {
     const node = { at, seq: this.seq++, item };
     const h = this.heap;
+    let i = h.length;
     h.push(node);
-    let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const p = h[parent]!;
+      if (!less(node, p)) break;
+      h[i] = p;
       i = parent;
     }
+    h[i] = node;
   }
 
   peekTime(): number | undefined {
@@ -33,18 +35,18 @@ export class EventQueue<T> {
     if (!top) return undefined;
     const last = h.pop()!;
     if (h.length > 0) {
-      h[0] = last;
       let i = 0;
+      const n = h.length;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
+        const c = r < n && less(h[r]!, h[l]!) ? r : l;
+        if (!less(h[c]!, last)) break;
+        h[i] = h[c]!;
+        i = c;
       }
+      h[i] = last;
     }
     return { at: top.at, item: top.item };
   }

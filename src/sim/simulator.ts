@@ -7,7 +7,7 @@
  * same calls give the same trace, byte for byte.
  */
 import type { InstanceConfig, VipConfig } from '../vrrp/config';
-import { isMulticast, VRRP_MULTICAST } from '../vrrp/ipv4';
+import { isMulticast } from '../vrrp/ipv4';
 import {
   initialState,
   step,
@@ -53,6 +53,7 @@ interface PacketFilter {
 export type TraceEvent =
   | { t: number; type: 'boot' | 'power-off' | 'power-on'; node: string }
   | { t: number; type: 'send'; node: string; dst: string; vrid: number; priority: number; hex: string }
+  /** A packet lost to a fault; `to` is the receiving node, or the destination for egress loss. */
   | { t: number; type: 'lost'; from: string; to: string; vrid: number; priority: number; why: string }
   | { t: number; type: 'state'; node: string; instance: string; from: VrrpStateName; to: VrrpStateName; reason: string; priority: number }
   | { t: number; type: 'vip'; node: string; action: 'add' | 'remove'; vips: string[] }
@@ -81,13 +82,16 @@ interface NodeRuntime {
   /** Live timer deadlines per `${instanceIndex}|${timer}`. */
   timers: Map<string, number>;
   vips: Set<string>;
+  /** Dropped packets by reason, as the state machine reported them. */
+  drops: Record<string, number>;
   /** Bumps on power-off so that events scheduled before are void. */
   epoch: number;
 }
 
 type SimEvent =
   | { kind: 'timer'; node: string; epoch: number; instance: number; timer: TimerName }
-  | { kind: 'deliver'; node: string; epoch: number; from: string; datagram: Uint8Array }
+  /** One datagram reaching every target at the same time (multicast fans out in one event). */
+  | { kind: 'deliver'; targets: { node: string; epoch: number }[]; datagram: Uint8Array }
   | { kind: 'script-done'; node: string; epoch: number; instance: number; name: string; ok: boolean }
   | { kind: 'action'; run: () => void };
 
@@ -98,6 +102,7 @@ export class Simulator {
   private readonly rng: SeededRng;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly nodes = new Map<string, NodeRuntime>();
+  private readonly nodeList: NodeRuntime[] = [];
   private readonly byAddress = new Map<string, string>();
   private filters: PacketFilter[] = [];
   private lossRate = new Map<string, number>();
@@ -123,9 +128,11 @@ export class Simulator {
         routers: [],
         timers: new Map(),
         vips: new Set(),
+        drops: {},
         epoch: 0,
       };
       this.nodes.set(spec.name, node);
+      this.nodeList.push(node);
       this.byAddress.set(spec.address, spec.name);
       for (const inst of spec.instances) if (inst.unicastSrcIp) this.byAddress.set(inst.unicastSrcIp, spec.name);
       this.at(spec.bootAt ?? 0, () => this.boot(node, 'boot'));
@@ -198,6 +205,11 @@ export class Simulator {
     const owners: string[] = [];
     for (const [name, n] of this.nodes) if (n.powered && n.vips.has(vip)) owners.push(name);
     return owners;
+  }
+
+  /** Packets the node's routers dropped, by reason, since the simulation began. */
+  drops(node: string): Readonly<Record<string, number>> {
+    return this.node(node).drops;
   }
 
   holdsVip(node: string, vip: string): boolean {
@@ -381,6 +393,15 @@ export class Simulator {
       ev.run();
       return;
     }
+    if (ev.kind === 'deliver') {
+      const input: VrrpInput = { kind: 'packet', now: this.now, datagram: ev.datagram };
+      for (const target of ev.targets) {
+        const n = this.nodes.get(target.node)!;
+        if (!n.powered || n.epoch !== target.epoch || !n.linkUp) continue;
+        for (let i = 0; i < n.routers.length; i++) this.input(n, i, input);
+      }
+      return;
+    }
     const n = this.nodes.get(ev.node);
     if (!n || !n.powered || n.epoch !== ev.epoch) return;
     switch (ev.kind) {
@@ -391,10 +412,6 @@ export class Simulator {
         this.input(n, ev.instance, { kind: 'timer', timer: ev.timer, now: this.now });
         return;
       }
-      case 'deliver':
-        if (!n.linkUp) return;
-        n.routers.forEach((_, i) => this.input(n, i, { kind: 'packet', now: this.now, datagram: ev.datagram }));
-        return;
       case 'script-done':
         this.record({ t: this.now, type: 'script', node: n.spec.name, name: ev.name, ok: ev.ok });
         this.input(n, ev.instance, { kind: 'script-result', name: ev.name, ok: ev.ok, now: this.now });
@@ -462,6 +479,8 @@ export class Simulator {
         this.record({ t: this.now, type: 'priority', node: name, instance: router.config.name, from: fx.from, to: fx.to });
         return;
       case 'drop':
+        n.drops[fx.reason] = (n.drops[fx.reason] ?? 0) + 1;
+        if (fx.reason === 'vrid') return; // other groups' adverts: counted, not traced
         this.record(
           fx.from === undefined
             ? { t: this.now, type: 'drop', node: name, instance: router.config.name, reason: fx.reason }
@@ -489,30 +508,30 @@ export class Simulator {
     const from = n.spec.name;
     if (!n.linkUp) return;
     this.record({ t: this.now, type: 'send', node: from, dst, vrid, priority, hex: Buffer.from(datagram).toString('hex') });
-    const receivers: string[] = [];
-    const targets =
-      dst === VRRP_MULTICAST || isMulticast(dst)
-        ? [...this.nodes.keys()].filter((k) => k !== from)
-        : [this.byAddress.get(dst)].filter((k): k is string => k !== undefined && k !== from);
+    // Loss and delay act on the sender's egress (as tc netem does): once per packet.
     const loss = this.lossRate.get(from) ?? 0;
+    if (loss > 0 && this.rng.chance(loss)) {
+      this.record({ t: this.now, type: 'lost', from, to: dst, vrid, priority, why: `loss ${loss}` });
+      if (this.recordWire) this.wire.push({ t: this.now, from, to: [], dst, datagram });
+      return;
+    }
+    let delay = this.latencyMs;
     const extra = this.extraDelay.get(from);
-    for (const to of targets) {
-      const filter = this.filters.find((f) => f.drops(from, to, dst));
+    if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
+    const targets: { node: string; epoch: number }[] = [];
+    const candidates = isMulticast(dst) ? this.nodeList : [this.nodes.get(this.byAddress.get(dst) ?? '')];
+    for (const target of candidates) {
+      if (!target || target === n) continue;
+      const to = target.spec.name;
+      const filter = this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
       if (filter) {
         this.record({ t: this.now, type: 'lost', from, to, vrid, priority, why: filter.id });
         continue;
       }
-      if (loss > 0 && this.rng.chance(loss)) {
-        this.record({ t: this.now, type: 'lost', from, to, vrid, priority, why: `loss ${loss}` });
-        continue;
-      }
-      let delay = this.latencyMs;
-      if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
-      const target = this.nodes.get(to)!;
-      receivers.push(to);
-      this.queue.push(this.now + delay, { kind: 'deliver', node: to, epoch: target.epoch, from, datagram });
+      targets.push({ node: to, epoch: target.epoch });
     }
-    if (this.recordWire) this.wire.push({ t: this.now, from, to: receivers, dst, datagram });
+    if (targets.length > 0) this.queue.push(this.now + delay, { kind: 'deliver', targets, datagram });
+    if (this.recordWire) this.wire.push({ t: this.now, from, to: targets.map((x) => x.node), dst, datagram });
   }
 }
 

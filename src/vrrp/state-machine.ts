@@ -166,6 +166,12 @@ export function skewTime(st: RouterState): number {
 
 /** One step. The input state is not modified. */
 export function step(state: RouterState, input: VrrpInput): StepResult {
+  if (input.kind === 'packet' && otherVrid(input.datagram, state.config.vrid)) {
+    // Fast path: on a shared LAN most adverts belong to other groups. keepalived looks the
+    // VRID up before any check and skips unknown ones silently; we leave the state as it is
+    // and report the drop as an effect, which the driver counts.
+    return [state, OTHER_VRID];
+  }
   const st: RouterState = {
     ...state,
     timers: { ...state.timers },
@@ -195,6 +201,17 @@ export function step(state: RouterState, input: VrrpInput): StepResult {
       break;
   }
   return [st, fx];
+}
+
+const OTHER_VRID: VrrpEffect[] = Object.freeze([
+  Object.freeze({ kind: 'drop', reason: 'vrid', detail: 'VRID is not ours' }),
+]) as VrrpEffect[];
+
+/** The VRID octet of a well-formed VRRP datagram differs from ours (malformed: false). */
+function otherVrid(datagram: Uint8Array, vrid: number): boolean {
+  if (datagram.length < 20) return false;
+  const offset = (datagram[0]! & 0x0f) * 4 + 1;
+  return offset < datagram.length && datagram[offset]! !== vrid && datagram[offset]! !== 0;
 }
 
 // ---------------------------------------------------------------------------------------------
