@@ -20,11 +20,20 @@ function groups(n: number): SimNodeSpec[] {
   for (let g = 0; g < n; g++) {
     const vrid = 1 + g;
     const vip = `10.9.${g}.1`;
-    for (const [i, initialState] of [[0, 'MASTER'], [1, 'BACKUP']] as const) {
+    for (const [i, initialState] of [
+      [0, 'MASTER'],
+      [1, 'BACKUP'],
+    ] as const) {
       nodes.push({
         name: `g${g}n${i}`,
         address: `10.8.${g}.${10 + i}`,
-        instances: [seedInstance(i === 0 ? 'server01' : 'server03', { vrid, initialState, vips: [{ address: vip, prefixLength: 32 }] })],
+        instances: [
+          seedInstance(i === 0 ? 'server01' : 'server03', {
+            vrid,
+            initialState,
+            vips: [{ address: vip, prefixLength: 32 }],
+          }),
+        ],
       });
     }
   }
@@ -54,8 +63,16 @@ function splitBrainRun(seed: number): boolean {
     seed,
     latencyMs: 0.1,
     nodes: [
-      { name: 'server01', address: SEED_LAB.nodes.server01.address, instances: [seedInstance('server01')] },
-      { name: 'server03', address: SEED_LAB.nodes.server03.address, instances: [seedInstance('server03')] },
+      {
+        name: 'server01',
+        address: SEED_LAB.nodes.server01.address,
+        instances: [seedInstance('server01')],
+      },
+      {
+        name: 'server03',
+        address: SEED_LAB.nodes.server03.address,
+        instances: [seedInstance('server03')],
+      },
     ],
   });
   sim.delay('server01', 0, 2); // seeded jitter so that every seed is a different run
@@ -86,9 +103,13 @@ function main(): void {
   }
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
   console.log('chaos bench:sim (median of 5)');
-  console.log(`  2 routers, 1 group, 24 h simulated:    ${fmt(two)} x real time (target >= 10,000)`);
+  console.log(
+    `  2 routers, 1 group, 24 h simulated:    ${fmt(two)} x real time (target >= 10,000)`,
+  );
   console.log(`  100 routers, 50 groups, 10 min simulated: ${fmt(fifty)} x real time`);
-  console.log(`  1,000 split-brain runs:                ${median(runs).toFixed(2)} s (target < 10 s), ${passed}/1000 showed split brain and healed`);
+  console.log(
+    `  1,000 split-brain runs:                ${median(runs).toFixed(2)} s (target < 10 s), ${passed}/1000 showed split brain and healed`,
+  );
   if (passed !== 1000) process.exitCode = 1;
 }
 

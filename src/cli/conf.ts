@@ -1,5 +1,34 @@
 import type { Command } from 'commander';
+import { formatDiagnostic } from '../errors';
+import {
+  assertValidKeepalivedConf,
+  loadKeepalivedConf,
+  summariseKeepalivedConf,
+} from '../keepalived';
+import { fsSource } from '../keepalived/fs-source';
 import type { CommandContext } from './program';
 
-/** `chaos conf check FILE [--json]` (filled in by the keepalived parser work). */
-export function registerConfCommands(_program: Command, _ctx: CommandContext): void {}
+/**
+ * `chaos conf check FILE [--json]`: parse a keepalived.conf (and its includes) as keepalived 2.2.7
+ * would. Valid: the normalised config on stdout (a summary, or JSON), warnings on stderr, exit 0.
+ * Invalid: a ValidationError listing every problem as file:line:col (exit 2). Missing file:
+ * CONF_NOT_FOUND (exit 2).
+ */
+export function registerConfCommands(program: Command, ctx: CommandContext): void {
+  const conf = program.command('conf').description('keepalived.conf tools');
+  conf
+    .command('check')
+    .description('parse and check a keepalived.conf as keepalived 2.2.7 reads it')
+    .argument('<file>', 'keepalived.conf to check')
+    .option('--json', 'print the normalised config as JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      const result = loadKeepalivedConf(file, fsSource());
+      const config = assertValidKeepalivedConf(result);
+      for (const warning of result.warnings) ctx.io.stderr(`${formatDiagnostic(warning)}\n`);
+      ctx.io.stdout(
+        options.json
+          ? `${JSON.stringify(config, null, 2)}\n`
+          : summariseKeepalivedConf(config, file),
+      );
+    });
+}

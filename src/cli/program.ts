@@ -56,7 +56,8 @@ function readVersion(): string {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+    if (fs.existsSync(file))
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
     dir = path.dirname(dir);
   }
   return '0.0.0';

@@ -21,7 +21,10 @@ export const SEED_LAB = {
 export type SeedWebNode = 'server01' | 'server03';
 
 /** The seed's vrrp_instance VI_1 for a web node, with overrides for the experiments. */
-export function seedInstance(node: SeedWebNode, overrides: Partial<InstanceConfig> = {}): InstanceConfig {
+export function seedInstance(
+  node: SeedWebNode,
+  overrides: Partial<InstanceConfig> = {},
+): InstanceConfig {
   return instanceConfig({
     name: 'VI_1',
     interface: 'eth0',

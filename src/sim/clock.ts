@@ -17,7 +17,8 @@ export class VirtualClock implements Clock {
 
   /** Move to `t`; time never goes backwards. */
   set(t: number): void {
-    if (t < this.current) throw new RangeError(`Virtual time cannot go back: ${t} < ${this.current}`);
+    if (t < this.current)
+      throw new RangeError(`Virtual time cannot go back: ${t} < ${this.current}`);
     this.current = t;
   }
 

@@ -52,10 +52,35 @@ interface PacketFilter {
 
 export type TraceEvent =
   | { t: number; type: 'boot' | 'power-off' | 'power-on'; node: string }
-  | { t: number; type: 'send'; node: string; dst: string; vrid: number; priority: number; hex: string }
+  | {
+      t: number;
+      type: 'send';
+      node: string;
+      dst: string;
+      vrid: number;
+      priority: number;
+      hex: string;
+    }
   /** A packet lost to a fault; `to` is the receiving node, or the destination for egress loss. */
-  | { t: number; type: 'lost'; from: string; to: string; vrid: number; priority: number; why: string }
-  | { t: number; type: 'state'; node: string; instance: string; from: VrrpStateName; to: VrrpStateName; reason: string; priority: number }
+  | {
+      t: number;
+      type: 'lost';
+      from: string;
+      to: string;
+      vrid: number;
+      priority: number;
+      why: string;
+    }
+  | {
+      t: number;
+      type: 'state';
+      node: string;
+      instance: string;
+      from: VrrpStateName;
+      to: VrrpStateName;
+      reason: string;
+      priority: number;
+    }
   | { t: number; type: 'vip'; node: string; action: 'add' | 'remove'; vips: string[] }
   | { t: number; type: 'garp'; node: string; vips: string[]; count: number }
   | { t: number; type: 'script'; node: string; name: string; ok: boolean }
@@ -92,7 +117,14 @@ type SimEvent =
   | { kind: 'timer'; node: string; epoch: number; instance: number; timer: TimerName }
   /** One datagram reaching every target at the same time (multicast fans out in one event). */
   | { kind: 'deliver'; targets: { node: string; epoch: number }[]; datagram: Uint8Array }
-  | { kind: 'script-done'; node: string; epoch: number; instance: number; name: string; ok: boolean }
+  | {
+      kind: 'script-done';
+      node: string;
+      epoch: number;
+      instance: number;
+      name: string;
+      ok: boolean;
+    }
   | { kind: 'action'; run: () => void };
 
 export class Simulator {
@@ -134,7 +166,8 @@ export class Simulator {
       this.nodes.set(spec.name, node);
       this.nodeList.push(node);
       this.byAddress.set(spec.address, spec.name);
-      for (const inst of spec.instances) if (inst.unicastSrcIp) this.byAddress.set(inst.unicastSrcIp, spec.name);
+      for (const inst of spec.instances)
+        if (inst.unicastSrcIp) this.byAddress.set(inst.unicastSrcIp, spec.name);
       this.at(spec.bootAt ?? 0, () => this.boot(node, 'boot'));
     }
   }
@@ -264,7 +297,10 @@ export class Simulator {
     this.fault('network-down', node);
     if (!n.linkUp) return;
     n.linkUp = false;
-    if (n.powered) n.routers.forEach((_, i) => this.input(n, i, { kind: 'interface', up: false, now: this.now }));
+    if (n.powered)
+      n.routers.forEach((_, i) =>
+        this.input(n, i, { kind: 'interface', up: false, now: this.now }),
+      );
   }
 
   linkUp(node: string): void {
@@ -272,7 +308,8 @@ export class Simulator {
     this.fault('network-up', node);
     if (n.linkUp) return;
     n.linkUp = true;
-    if (n.powered) n.routers.forEach((_, i) => this.input(n, i, { kind: 'interface', up: true, now: this.now }));
+    if (n.powered)
+      n.routers.forEach((_, i) => this.input(n, i, { kind: 'interface', up: true, now: this.now }));
   }
 
   /** Drop VRRP multicast on `node` (iptables on 224.0.0.18), in, out or both. */
@@ -357,7 +394,8 @@ export class Simulator {
 
   private node(name: string): NodeRuntime {
     const n = this.nodes.get(name);
-    if (!n) throw new Error(`No simulated node named ${name} (have ${this.nodeNames().join(', ')})`);
+    if (!n)
+      throw new Error(`No simulated node named ${name} (have ${this.nodeNames().join(', ')})`);
     return n;
   }
 
@@ -385,7 +423,10 @@ export class Simulator {
     n.routers = n.spec.instances.map((c) => initialState(c, n.spec.address));
     this.record({ t: this.now, type, node: n.spec.name });
     n.routers.forEach((_, i) => this.input(n, i, { kind: 'start', now: this.now }));
-    if (!n.linkUp) n.routers.forEach((_, i) => this.input(n, i, { kind: 'interface', up: false, now: this.now }));
+    if (!n.linkUp)
+      n.routers.forEach((_, i) =>
+        this.input(n, i, { kind: 'interface', up: false, now: this.now }),
+      );
   }
 
   private dispatch(ev: SimEvent): void {
@@ -414,7 +455,12 @@ export class Simulator {
       }
       case 'script-done':
         this.record({ t: this.now, type: 'script', node: n.spec.name, name: ev.name, ok: ev.ok });
-        this.input(n, ev.instance, { kind: 'script-result', name: ev.name, ok: ev.ok, now: this.now });
+        this.input(n, ev.instance, {
+          kind: 'script-result',
+          name: ev.name,
+          ok: ev.ok,
+          now: this.now,
+        });
         return;
     }
   }
@@ -432,7 +478,13 @@ export class Simulator {
     switch (fx.kind) {
       case 'set-timer':
         n.timers.set(`${instance}|${fx.timer}`, fx.at);
-        this.queue.push(fx.at, { kind: 'timer', node: name, epoch: n.epoch, instance, timer: fx.timer });
+        this.queue.push(fx.at, {
+          kind: 'timer',
+          node: name,
+          epoch: n.epoch,
+          instance,
+          timer: fx.timer,
+        });
         return;
       case 'clear-timer':
         n.timers.delete(`${instance}|${fx.timer}`);
@@ -442,14 +494,32 @@ export class Simulator {
         return;
       case 'add-vips':
         for (const v of fx.vips) n.vips.add(v.address);
-        this.record({ t: this.now, type: 'vip', node: name, action: 'add', vips: addresses(fx.vips) });
+        this.record({
+          t: this.now,
+          type: 'vip',
+          node: name,
+          action: 'add',
+          vips: addresses(fx.vips),
+        });
         return;
       case 'remove-vips':
         for (const v of fx.vips) n.vips.delete(v.address);
-        this.record({ t: this.now, type: 'vip', node: name, action: 'remove', vips: addresses(fx.vips) });
+        this.record({
+          t: this.now,
+          type: 'vip',
+          node: name,
+          action: 'remove',
+          vips: addresses(fx.vips),
+        });
         return;
       case 'garp':
-        this.record({ t: this.now, type: 'garp', node: name, vips: addresses(fx.vips), count: fx.count });
+        this.record({
+          t: this.now,
+          type: 'garp',
+          node: name,
+          vips: addresses(fx.vips),
+          count: fx.count,
+        });
         return;
       case 'run-script': {
         const ok = this.scriptOutcome(n, fx.name, fx.command);
@@ -476,15 +546,35 @@ export class Simulator {
         });
         return;
       case 'priority-change':
-        this.record({ t: this.now, type: 'priority', node: name, instance: router.config.name, from: fx.from, to: fx.to });
+        this.record({
+          t: this.now,
+          type: 'priority',
+          node: name,
+          instance: router.config.name,
+          from: fx.from,
+          to: fx.to,
+        });
         return;
       case 'drop':
         n.drops[fx.reason] = (n.drops[fx.reason] ?? 0) + 1;
         if (fx.reason === 'vrid') return; // other groups' adverts: counted, not traced
         this.record(
           fx.from === undefined
-            ? { t: this.now, type: 'drop', node: name, instance: router.config.name, reason: fx.reason }
-            : { t: this.now, type: 'drop', node: name, instance: router.config.name, reason: fx.reason, from: fx.from },
+            ? {
+                t: this.now,
+                type: 'drop',
+                node: name,
+                instance: router.config.name,
+                reason: fx.reason,
+              }
+            : {
+                t: this.now,
+                type: 'drop',
+                node: name,
+                instance: router.config.name,
+                reason: fx.reason,
+                from: fx.from,
+              },
         );
         return;
       case 'notify':
@@ -504,14 +594,36 @@ export class Simulator {
     return checked.every((p) => n.processes.has(p));
   }
 
-  private send(n: NodeRuntime, dst: string, datagram: Uint8Array, vrid: number, priority: number): void {
+  private send(
+    n: NodeRuntime,
+    dst: string,
+    datagram: Uint8Array,
+    vrid: number,
+    priority: number,
+  ): void {
     const from = n.spec.name;
     if (!n.linkUp) return;
-    this.record({ t: this.now, type: 'send', node: from, dst, vrid, priority, hex: Buffer.from(datagram).toString('hex') });
+    this.record({
+      t: this.now,
+      type: 'send',
+      node: from,
+      dst,
+      vrid,
+      priority,
+      hex: Buffer.from(datagram).toString('hex'),
+    });
     // Loss and delay act on the sender's egress (as tc netem does): once per packet.
     const loss = this.lossRate.get(from) ?? 0;
     if (loss > 0 && this.rng.chance(loss)) {
-      this.record({ t: this.now, type: 'lost', from, to: dst, vrid, priority, why: `loss ${loss}` });
+      this.record({
+        t: this.now,
+        type: 'lost',
+        from,
+        to: dst,
+        vrid,
+        priority,
+        why: `loss ${loss}`,
+      });
       if (this.recordWire) this.wire.push({ t: this.now, from, to: [], dst, datagram });
       return;
     }
@@ -519,19 +631,24 @@ export class Simulator {
     const extra = this.extraDelay.get(from);
     if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
     const targets: { node: string; epoch: number }[] = [];
-    const candidates = isMulticast(dst) ? this.nodeList : [this.nodes.get(this.byAddress.get(dst) ?? '')];
+    const candidates = isMulticast(dst)
+      ? this.nodeList
+      : [this.nodes.get(this.byAddress.get(dst) ?? '')];
     for (const target of candidates) {
       if (!target || target === n) continue;
       const to = target.spec.name;
-      const filter = this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
+      const filter =
+        this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
       if (filter) {
         this.record({ t: this.now, type: 'lost', from, to, vrid, priority, why: filter.id });
         continue;
       }
       targets.push({ node: to, epoch: target.epoch });
     }
-    if (targets.length > 0) this.queue.push(this.now + delay, { kind: 'deliver', targets, datagram });
-    if (this.recordWire) this.wire.push({ t: this.now, from, to: targets.map((x) => x.node), dst, datagram });
+    if (targets.length > 0)
+      this.queue.push(this.now + delay, { kind: 'deliver', targets, datagram });
+    if (this.recordWire)
+      this.wire.push({ t: this.now, from, to: targets.map((x) => x.node), dst, datagram });
   }
 }
 

@@ -20,7 +20,12 @@ export function internetChecksum(data: Uint8Array, initial = 0): number {
  * The sum of the IPv4 pseudo-header used by VRRPv3 (RFC 5798 section 5.2.8, as for UDP):
  * source, destination, zero, protocol, VRRP message length.
  */
-export function pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number {
+export function pseudoHeaderSum(
+  src: number,
+  dst: number,
+  protocol: number,
+  length: number,
+): number {
   return (
     (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + (length & 0xffff)
   );

@@ -39,14 +39,16 @@ export interface Ipv4Packet {
 
 export function ipToNumber(ip: string): number {
   const parts = ip.split('.');
-  if (parts.length !== 4) throw new DecodeError('IPV4_BAD_ADDRESS', 'address', ip, `Invalid IPv4 address: ${ip}`);
+  if (parts.length !== 4)
+    throw new DecodeError('IPV4_BAD_ADDRESS', 'address', ip, `Invalid IPv4 address: ${ip}`);
   let n = 0;
   for (const part of parts) {
     if (!/^\d{1,3}$/.test(part)) {
       throw new DecodeError('IPV4_BAD_ADDRESS', 'address', ip, `Invalid IPv4 address: ${ip}`);
     }
     const v = Number(part);
-    if (v > 255) throw new DecodeError('IPV4_BAD_ADDRESS', 'address', ip, `Invalid IPv4 address: ${ip}`);
+    if (v > 255)
+      throw new DecodeError('IPV4_BAD_ADDRESS', 'address', ip, `Invalid IPv4 address: ${ip}`);
     n = n * 256 + v;
   }
   return n >>> 0;
@@ -92,7 +94,12 @@ export interface Ipv4EncodeOptions {
 export function encodeIpv4(payload: Uint8Array, opts: Ipv4EncodeOptions): Uint8Array {
   const total = 20 + payload.length;
   if (total > 0xffff) {
-    throw new DecodeError('IPV4_TOO_LONG', 'totalLength', total, `IPv4 datagram too long: ${total}`);
+    throw new DecodeError(
+      'IPV4_TOO_LONG',
+      'totalLength',
+      total,
+      `IPv4 datagram too long: ${total}`,
+    );
   }
   const out = new Uint8Array(total);
   out[0] = 0x45; // version 4 (4 bits), IHL 5 (4 bits)
@@ -124,25 +131,46 @@ function fail(code: string, field: string, value: unknown, message: string): nev
  * (Ethernet padding) are ignored.
  */
 export function decodeIpv4(buf: Uint8Array): Ipv4Packet {
-  if (buf.length < 20) fail('IPV4_TRUNCATED', 'length', buf.length, `IPv4 header truncated: ${buf.length} octets`);
+  if (buf.length < 20)
+    fail('IPV4_TRUNCATED', 'length', buf.length, `IPv4 header truncated: ${buf.length} octets`);
   const version = buf[0]! >>> 4;
   if (version !== 4) fail('IPV4_BAD_VERSION', 'version', version, `Invalid IP version: ${version}`);
   const ihl = buf[0]! & 0x0f;
   if (ihl < 5) fail('IPV4_BAD_IHL', 'ihl', ihl, `Invalid IPv4 header length: ${ihl} words`);
   const headerLength = ihl * 4;
   if (buf.length < headerLength) {
-    fail('IPV4_TRUNCATED', 'length', buf.length, `IPv4 header truncated: ${buf.length} of ${headerLength} octets`);
+    fail(
+      'IPV4_TRUNCATED',
+      'length',
+      buf.length,
+      `IPv4 header truncated: ${buf.length} of ${headerLength} octets`,
+    );
   }
   const totalLength = (buf[2]! << 8) | buf[3]!;
   if (totalLength < headerLength) {
-    fail('IPV4_BAD_LENGTH', 'totalLength', totalLength, `Invalid IPv4 total length: ${totalLength} < header ${headerLength}`);
+    fail(
+      'IPV4_BAD_LENGTH',
+      'totalLength',
+      totalLength,
+      `Invalid IPv4 total length: ${totalLength} < header ${headerLength}`,
+    );
   }
   if (totalLength > buf.length) {
-    fail('IPV4_TRUNCATED', 'totalLength', totalLength, `IPv4 datagram truncated: total length ${totalLength}, have ${buf.length}`);
+    fail(
+      'IPV4_TRUNCATED',
+      'totalLength',
+      totalLength,
+      `IPv4 datagram truncated: total length ${totalLength}, have ${buf.length}`,
+    );
   }
   const checksum = (buf[10]! << 8) | buf[11]!;
   if (internetChecksum(buf.subarray(0, headerLength)) !== 0) {
-    fail('IPV4_BAD_CHECKSUM', 'checksum', checksum, `Invalid IPv4 header checksum: 0x${checksum.toString(16).padStart(4, '0')}`);
+    fail(
+      'IPV4_BAD_CHECKSUM',
+      'checksum',
+      checksum,
+      `Invalid IPv4 header checksum: 0x${checksum.toString(16).padStart(4, '0')}`,
+    );
   }
   const flagsFrag = (buf[6]! << 8) | buf[7]!;
   return {

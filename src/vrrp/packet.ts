@@ -114,7 +114,8 @@ export function vrrpChecksum(
   addressing: VrrpAddressing,
   mode: V3ChecksumMode = addressing.v3Checksum ?? 'pseudo-header',
 ): number {
-  const zeroed = message.slice();
+  // A copy: Buffer#slice() returns a view, and zeroing it would clobber the caller's bytes.
+  const zeroed = Uint8Array.from(message);
   zeroed[6] = 0;
   zeroed[7] = 0;
   if (version === 3 && mode === 'pseudo-header') {
@@ -156,7 +157,12 @@ export function encodeVrrp(p: VrrpPacket, addressing: VrrpAddressing): Uint8Arra
   }
   if (p.version === 2) {
     if (p.authData.length !== V2_AUTH_DATA_LENGTH) {
-      fail('VRRP_BAD_AUTH_DATA', 'auth data', p.authData.length, `Invalid VRRP auth data length: ${p.authData.length} (must be 8)`);
+      fail(
+        'VRRP_BAD_AUTH_DATA',
+        'auth data',
+        p.authData.length,
+        `Invalid VRRP auth data length: ${p.authData.length} (must be 8)`,
+      );
     }
     out.set(p.authData, offset);
   }
@@ -183,17 +189,30 @@ export interface DecodedVrrp {
 
 /** Decode and check a VRRP message, field by field. */
 export function decodeVrrp(buf: Uint8Array, opts: VrrpDecodeOptions = {}): DecodedVrrp {
-  if (buf.length < 8) fail('VRRP_TRUNCATED', 'length', buf.length, `VRRP message truncated: ${buf.length} octets (need at least 8)`);
+  if (buf.length < 8)
+    fail(
+      'VRRP_TRUNCATED',
+      'length',
+      buf.length,
+      `VRRP message truncated: ${buf.length} octets (need at least 8)`,
+    );
   const version = buf[0]! >>> 4;
-  if (version !== 2 && version !== 3) fail('VRRP_BAD_VERSION', 'version', version, `Invalid VRRP version: ${version}`);
+  if (version !== 2 && version !== 3)
+    fail('VRRP_BAD_VERSION', 'version', version, `Invalid VRRP version: ${version}`);
   const type = buf[0]! & 0x0f;
-  if (type !== VRRP_TYPE_ADVERTISEMENT) fail('VRRP_BAD_TYPE', 'type', type, `Invalid VRRP type: ${type}`);
+  if (type !== VRRP_TYPE_ADVERTISEMENT)
+    fail('VRRP_BAD_TYPE', 'type', type, `Invalid VRRP type: ${type}`);
   const vrid = buf[1]!;
   if (vrid === 0) fail('VRRP_BAD_VRID', 'vrid', vrid, `Invalid VRRP vrid: 0`);
   const count = buf[3]!;
   const expected = vrrpLength(version, count);
   if (buf.length !== expected) {
-    fail('VRRP_BAD_LENGTH', 'length', buf.length, `Invalid VRRP length: ${buf.length} octets for v${version} with ${count} addresses (expected ${expected})`);
+    fail(
+      'VRRP_BAD_LENGTH',
+      'length',
+      buf.length,
+      `Invalid VRRP length: ${buf.length} octets for v${version} with ${count} addresses (expected ${expected})`,
+    );
   }
   const checksum = (buf[6]! << 8) | buf[7]!;
   const addresses: string[] = [];
@@ -201,7 +220,12 @@ export function decodeVrrp(buf: Uint8Array, opts: VrrpDecodeOptions = {}): Decod
   let checksumMode: V3ChecksumMode | undefined;
   if (version === 2) {
     if (!opts.skipChecksum && onesComplementSum(buf) !== 0xffff) {
-      fail('VRRP_BAD_CHECKSUM', 'checksum', checksum, `Invalid VRRP checksum: 0x${hex16(checksum)} (expected 0x${hex16(vrrpChecksum(buf, 2, { src: '0.0.0.0', dst: '0.0.0.0' }))})`);
+      fail(
+        'VRRP_BAD_CHECKSUM',
+        'checksum',
+        checksum,
+        `Invalid VRRP checksum: 0x${hex16(checksum)} (expected 0x${hex16(vrrpChecksum(buf, 2, { src: '0.0.0.0', dst: '0.0.0.0' }))})`,
+      );
     }
     const packet: VrrpV2Packet = {
       version: 2,
@@ -211,7 +235,8 @@ export function decodeVrrp(buf: Uint8Array, opts: VrrpDecodeOptions = {}): Decod
       checksum,
       authType: buf[4]!,
       advertIntervalSec: buf[5]!,
-      authData: buf.slice(8 + 4 * count, 8 + 4 * count + V2_AUTH_DATA_LENGTH),
+      // A copy (Buffer#slice would be a view): the packet must not alias the input.
+      authData: Uint8Array.from(buf.subarray(8 + 4 * count, expected)),
     };
     return { packet };
   }
@@ -241,14 +266,34 @@ function verifyV3Checksum(
     if (plainOk) return 'vrrp-only';
   } else {
     if (opts.src === undefined || opts.dst === undefined) {
-      fail('VRRP_NO_ADDRESSES', 'checksum', checksum, 'VRRPv3 checksum needs the IPv4 source and destination');
+      fail(
+        'VRRP_NO_ADDRESSES',
+        'checksum',
+        checksum,
+        'VRRPv3 checksum needs the IPv4 source and destination',
+      );
     }
-    const initial = pseudoHeaderSum(ipToNumber(opts.src), ipToNumber(opts.dst), IPPROTO_VRRP, buf.length);
+    const initial = pseudoHeaderSum(
+      ipToNumber(opts.src),
+      ipToNumber(opts.dst),
+      IPPROTO_VRRP,
+      buf.length,
+    );
     if (onesComplementSum(buf, initial) === 0xffff) return 'pseudo-header';
     if (wanted === 'either' && plainOk) return 'vrrp-only';
   }
-  const expected = vrrpChecksum(buf, 3, { src: opts.src ?? '0.0.0.0', dst: opts.dst ?? '0.0.0.0' }, wanted === 'vrrp-only' ? 'vrrp-only' : 'pseudo-header');
-  return fail('VRRP_BAD_CHECKSUM', 'checksum', checksum, `Invalid VRRP checksum: 0x${hex16(checksum)} (expected 0x${hex16(expected)})`);
+  const expected = vrrpChecksum(
+    buf,
+    3,
+    { src: opts.src ?? '0.0.0.0', dst: opts.dst ?? '0.0.0.0' },
+    wanted === 'vrrp-only' ? 'vrrp-only' : 'pseudo-header',
+  );
+  return fail(
+    'VRRP_BAD_CHECKSUM',
+    'checksum',
+    checksum,
+    `Invalid VRRP checksum: 0x${hex16(checksum)} (expected 0x${hex16(expected)})`,
+  );
 }
 
 function hex16(n: number): string {
@@ -281,8 +326,19 @@ export function decodeVrrpDatagram(
 ): VrrpDatagram {
   const ip = decodeIpv4(buf);
   if (ip.header.protocol !== IPPROTO_VRRP) {
-    fail('VRRP_NOT_VRRP', 'protocol', ip.header.protocol, `Not a VRRP datagram: IP protocol ${ip.header.protocol}`);
+    fail(
+      'VRRP_NOT_VRRP',
+      'protocol',
+      ip.header.protocol,
+      `Not a VRRP datagram: IP protocol ${ip.header.protocol}`,
+    );
   }
-  const { packet, checksumMode } = decodeVrrp(ip.payload, { ...opts, src: ip.header.src, dst: ip.header.dst });
-  return checksumMode ? { ip: ip.header, vrrp: packet, checksumMode } : { ip: ip.header, vrrp: packet };
+  const { packet, checksumMode } = decodeVrrp(ip.payload, {
+    ...opts,
+    src: ip.header.src,
+    dst: ip.header.dst,
+  });
+  return checksumMode
+    ? { ip: ip.header, vrrp: packet, checksumMode }
+    : { ip: ip.header, vrrp: packet };
 }

@@ -51,11 +51,7 @@ export type DropReason =
   | 'not-running';
 
 export type TimerName =
-  | 'master-down'
-  | 'advert'
-  | 'garp-delay'
-  | 'garp-refresh'
-  | `script:${string}`;
+  'master-down' | 'advert' | 'garp-delay' | 'garp-refresh' | `script:${string}`;
 
 /**
  * A tracked script's standing. keepalived starts a script in `init` (no result yet: weights not
@@ -123,7 +119,13 @@ export type VrrpEffect =
   /** Send `count` gratuitous ARPs for each VIP. */
   | { kind: 'garp'; vips: VipConfig[]; count: number }
   | { kind: 'run-script'; name: string; command: string; timeoutMs: number }
-  | { kind: 'transition'; from: VrrpStateName; to: VrrpStateName; reason: TransitionReason; priority: number }
+  | {
+      kind: 'transition';
+      from: VrrpStateName;
+      to: VrrpStateName;
+      reason: TransitionReason;
+      priority: number;
+    }
   /** Run a notify script: `command` with keepalived's arguments. */
   | { kind: 'notify'; command: string; args: string[] }
   | { kind: 'priority-change'; from: number; to: number }
@@ -233,10 +235,16 @@ function clearTimer(st: RouterState, timer: TimerName, fx: VrrpEffect[]): void {
 }
 
 function clearVrrpTimers(st: RouterState, fx: VrrpEffect[]): void {
-  for (const t of ['master-down', 'advert', 'garp-delay', 'garp-refresh'] as const) clearTimer(st, t, fx);
+  for (const t of ['master-down', 'advert', 'garp-delay', 'garp-refresh'] as const)
+    clearTimer(st, t, fx);
 }
 
-function transition(st: RouterState, to: VrrpStateName, reason: TransitionReason, fx: VrrpEffect[]): void {
+function transition(
+  st: RouterState,
+  to: VrrpStateName,
+  reason: TransitionReason,
+  fx: VrrpEffect[],
+): void {
   const from = st.state;
   if (from === to) return;
   st.state = to;
@@ -244,12 +252,25 @@ function transition(st: RouterState, to: VrrpStateName, reason: TransitionReason
   if (to === 'MASTER') count(st, 'become-master');
   if (from === 'MASTER') count(st, 'release-master');
   const n = st.config.notify;
-  const specific = to === 'MASTER' ? n.master : to === 'BACKUP' ? n.backup : to === 'FAULT' ? n.fault : to === 'STOPPED' ? n.stop : undefined;
+  const specific =
+    to === 'MASTER'
+      ? n.master
+      : to === 'BACKUP'
+        ? n.backup
+        : to === 'FAULT'
+          ? n.fault
+          : to === 'STOPPED'
+            ? n.stop
+            : undefined;
   if (specific) fx.push({ kind: 'notify', command: specific, args: [] });
   // keepalived's generic notify: script INSTANCE name STATE priority (STATE is STOP for stopped).
   if (n.any && to !== 'INIT') {
     const word = to === 'STOPPED' ? 'STOP' : to;
-    fx.push({ kind: 'notify', command: n.any, args: ['INSTANCE', st.config.name, word, String(st.effectivePriority)] });
+    fx.push({
+      kind: 'notify',
+      command: n.any,
+      args: ['INSTANCE', st.config.name, word, String(st.effectivePriority)],
+    });
   }
 }
 
@@ -264,7 +285,8 @@ function sendAdvert(st: RouterState, priority: number, fx: VrrpEffect[]): void {
           priority,
           addresses,
           checksum: 0,
-          authType: c.auth === null ? AUTH_NONE : c.auth.type === 'PASS' ? AUTH_SIMPLE_TEXT : AUTH_IP_AH,
+          authType:
+            c.auth === null ? AUTH_NONE : c.auth.type === 'PASS' ? AUTH_SIMPLE_TEXT : AUTH_IP_AH,
           advertIntervalSec: Math.round(c.advertIntervalMs / 1000),
           authData: c.auth?.type === 'PASS' ? passwordAuthData(c.auth.password) : new Uint8Array(8),
         }
@@ -281,7 +303,12 @@ function sendAdvert(st: RouterState, priority: number, fx: VrrpEffect[]): void {
   // skipped on wrap) and uses the same ID for every unicast peer.
   st.ipId = (st.ipId + 1) & 0xffff || 1;
   for (const dst of destinations) {
-    const datagram = encodeVrrpDatagram(packet, { src: st.address, dst, id: st.ipId, v3Checksum: c.v3Checksum });
+    const datagram = encodeVrrpDatagram(packet, {
+      src: st.address,
+      dst,
+      id: st.ipId,
+      v3Checksum: c.v3Checksum,
+    });
     // The checksum sits at octets 6-7 of the VRRP message, after the 20-octet IPv4 header.
     const sent = { ...packet, checksum: (datagram[26]! << 8) | datagram[27]! };
     fx.push({ kind: 'send', dst, datagram, packet: sent });
@@ -290,7 +317,12 @@ function sendAdvert(st: RouterState, priority: number, fx: VrrpEffect[]): void {
   if (priority === PRIORITY_STOP) count(st, 'priority-zero-sent');
 }
 
-function becomeMaster(st: RouterState, now: number, reason: TransitionReason, fx: VrrpEffect[]): void {
+function becomeMaster(
+  st: RouterState,
+  now: number,
+  reason: TransitionReason,
+  fx: VrrpEffect[],
+): void {
   clearTimer(st, 'master-down', fx);
   st.preemptAt = undefined;
   st.masterAddress = undefined;
@@ -300,9 +332,12 @@ function becomeMaster(st: RouterState, now: number, reason: TransitionReason, fx
   sendAdvert(st, st.effectivePriority, fx);
   if (st.config.vips.length > 0) {
     fx.push({ kind: 'add-vips', vips: st.config.vips });
-    if (st.config.garpMasterRepeat > 0) fx.push({ kind: 'garp', vips: st.config.vips, count: st.config.garpMasterRepeat });
-    if (st.config.garpMasterDelayMs > 0) setTimer(st, 'garp-delay', now + st.config.garpMasterDelayMs, fx);
-    if (st.config.garpMasterRefreshMs > 0) setTimer(st, 'garp-refresh', now + st.config.garpMasterRefreshMs, fx);
+    if (st.config.garpMasterRepeat > 0)
+      fx.push({ kind: 'garp', vips: st.config.vips, count: st.config.garpMasterRepeat });
+    if (st.config.garpMasterDelayMs > 0)
+      setTimer(st, 'garp-delay', now + st.config.garpMasterDelayMs, fx);
+    if (st.config.garpMasterRefreshMs > 0)
+      setTimer(st, 'garp-refresh', now + st.config.garpMasterRefreshMs, fx);
   }
   setTimer(st, 'advert', now + st.config.advertIntervalMs, fx);
 }
@@ -389,7 +424,12 @@ function onTimer(st: RouterState, timer: TimerName, now: number, fx: VrrpEffect[
     const s = st.scripts[name];
     if (s && !s.running) {
       st.scripts[name] = { ...s, running: true };
-      fx.push({ kind: 'run-script', name, command: ref.script.script, timeoutMs: ref.script.timeoutMs });
+      fx.push({
+        kind: 'run-script',
+        name,
+        command: ref.script.script,
+        timeoutMs: ref.script.timeoutMs,
+      });
     }
     setTimer(st, timer, now + ref.script.intervalMs, fx);
     return;
@@ -405,7 +445,8 @@ function onTimer(st: RouterState, timer: TimerName, now: number, fx: VrrpEffect[
       return;
     case 'garp-delay':
       // keepalived: a second burst of gratuitous ARPs garp_master_delay after becoming master.
-      if (st.state === 'MASTER') fx.push({ kind: 'garp', vips: st.config.vips, count: st.config.garpMasterRepeat });
+      if (st.state === 'MASTER')
+        fx.push({ kind: 'garp', vips: st.config.vips, count: st.config.garpMasterRepeat });
       return;
     case 'garp-refresh':
       if (st.state !== 'MASTER') return;
@@ -415,9 +456,17 @@ function onTimer(st: RouterState, timer: TimerName, now: number, fx: VrrpEffect[
   }
 }
 
-function drop(st: RouterState, reason: DropReason, detail: string, fx: VrrpEffect[], from?: string): void {
+function drop(
+  st: RouterState,
+  reason: DropReason,
+  detail: string,
+  fx: VrrpEffect[],
+  from?: string,
+): void {
   count(st, `drop:${reason}`);
-  fx.push(from === undefined ? { kind: 'drop', reason, detail } : { kind: 'drop', reason, detail, from });
+  fx.push(
+    from === undefined ? { kind: 'drop', reason, detail } : { kind: 'drop', reason, detail, from },
+  );
 }
 
 const DECODE_REASONS: Record<string, DropReason> = {
@@ -460,7 +509,8 @@ function onPacket(st: RouterState, datagram: Uint8Array, now: number, fx: VrrpEf
   checkAndProcess(st, ip, p, now, fx);
   // keepalived quirk (vrrp_dispatcher_read): after any packet for its VRID, valid or not, a
   // master that stayed master restarts its advert timer at now + advert_int.
-  if (wasMaster && st.state === 'MASTER') setTimer(st, 'advert', now + st.config.advertIntervalMs, fx);
+  if (wasMaster && st.state === 'MASTER')
+    setTimer(st, 'advert', now + st.config.advertIntervalMs, fx);
 }
 
 function checkAndProcess(
@@ -480,7 +530,12 @@ function checkAndProcess(
     return;
   }
   if (p.version === 2) {
-    const ourType = st.config.auth === null ? AUTH_NONE : st.config.auth.type === 'PASS' ? AUTH_SIMPLE_TEXT : AUTH_IP_AH;
+    const ourType =
+      st.config.auth === null
+        ? AUTH_NONE
+        : st.config.auth.type === 'PASS'
+          ? AUTH_SIMPLE_TEXT
+          : AUTH_IP_AH;
     if (p.authType !== ourType) {
       drop(st, 'auth-type', `auth type ${p.authType}, ours is ${ourType}`, fx, ip.src);
       return;
@@ -495,14 +550,26 @@ function checkAndProcess(
     }
     // RFC 3768 7.1 and keepalived: a v2 advert with another interval is discarded.
     if (advertIntervalMs(p) !== st.config.advertIntervalMs) {
-      drop(st, 'interval', `advert interval ${advertIntervalMs(p)} ms, ours is ${st.config.advertIntervalMs} ms`, fx, ip.src);
+      drop(
+        st,
+        'interval',
+        `advert interval ${advertIntervalMs(p)} ms, ours is ${st.config.advertIntervalMs} ms`,
+        fx,
+        ip.src,
+      );
       return;
     }
   }
   // RFC 5798 7.1 says the address list MAY be checked; keepalived drops a mismatch (count or
   // set of addresses).
   if (!sameAddresses(p.addresses, st.config.vips)) {
-    drop(st, 'address-list', `addresses ${p.addresses.join(',') || '(none)'} do not match ours`, fx, ip.src);
+    drop(
+      st,
+      'address-list',
+      `addresses ${p.addresses.join(',') || '(none)'} do not match ours`,
+      fx,
+      ip.src,
+    );
     return;
   }
   count(st, 'adverts-received');
@@ -518,7 +585,13 @@ function sameAddresses(addresses: string[], vips: VipConfig[]): boolean {
   return addresses.every((a) => set.has(a));
 }
 
-function onAdvertBackup(st: RouterState, p: VrrpPacket, src: string, now: number, fx: VrrpEffect[]): void {
+function onAdvertBackup(
+  st: RouterState,
+  p: VrrpPacket,
+  src: string,
+  now: number,
+  fx: VrrpEffect[],
+): void {
   if (p.priority === PRIORITY_STOP) {
     // RFC 5798 6.4.2: the master is leaving: take over after Skew_Time.
     st.masterAddress = undefined;
@@ -544,7 +617,13 @@ function onAdvertBackup(st: RouterState, p: VrrpPacket, src: string, now: number
   count(st, 'lower-priority-ignored');
 }
 
-function acceptMaster(st: RouterState, p: VrrpPacket, src: string, now: number, fx: VrrpEffect[]): void {
+function acceptMaster(
+  st: RouterState,
+  p: VrrpPacket,
+  src: string,
+  now: number,
+  fx: VrrpEffect[],
+): void {
   st.masterAddress = src;
   if (p.priority >= st.effectivePriority) st.preemptAt = undefined;
   if (p.version === 3) {
@@ -554,7 +633,13 @@ function acceptMaster(st: RouterState, p: VrrpPacket, src: string, now: number, 
   setTimer(st, 'master-down', now + masterDownInterval(st), fx);
 }
 
-function onAdvertMaster(st: RouterState, p: VrrpPacket, src: string, now: number, fx: VrrpEffect[]): void {
+function onAdvertMaster(
+  st: RouterState,
+  p: VrrpPacket,
+  src: string,
+  now: number,
+  fx: VrrpEffect[],
+): void {
   if (p.priority === PRIORITY_STOP) {
     // RFC 5798 6.4.3: another master is leaving; assert ourselves at once.
     sendAdvert(st, st.effectivePriority, fx);
@@ -589,11 +674,18 @@ function onAdvertMaster(st: RouterState, p: VrrpPacket, src: string, now: number
   sendAdvert(st, st.effectivePriority, fx);
   if (st.config.vips.length > 0 && st.config.garpMasterRepeat > 0) {
     fx.push({ kind: 'garp', vips: st.config.vips, count: st.config.garpMasterRepeat });
-    if (st.config.garpMasterDelayMs > 0) setTimer(st, 'garp-delay', now + st.config.garpMasterDelayMs, fx);
+    if (st.config.garpMasterDelayMs > 0)
+      setTimer(st, 'garp-delay', now + st.config.garpMasterDelayMs, fx);
   }
 }
 
-function onScriptResult(st: RouterState, name: string, ok: boolean, now: number, fx: VrrpEffect[]): void {
+function onScriptResult(
+  st: RouterState,
+  name: string,
+  ok: boolean,
+  now: number,
+  fx: VrrpEffect[],
+): void {
   const s = st.scripts[name];
   const ref = st.config.trackScripts.find((t) => t.name === name);
   if (!s || !ref) return;
@@ -606,7 +698,10 @@ function onScriptResult(st: RouterState, name: string, ok: boolean, now: number,
   } else {
     const streak = s.streak + 1;
     const needed = s.status === 'ok' ? ref.script.fall : ref.script.rise;
-    next = streak >= needed ? { status: wanted, streak: 0, running: false } : { status: s.status, streak, running: false };
+    next =
+      streak >= needed
+        ? { status: wanted, streak: 0, running: false }
+        : { status: s.status, streak, running: false };
   }
   st.scripts[name] = next;
   if (next.status === s.status) return;

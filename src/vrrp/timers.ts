@@ -12,7 +12,11 @@
  */
 import type { VrrpVersion } from './config';
 
-export function skewTimeMs(version: VrrpVersion, priority: number, masterAdverIntervalMs: number): number {
+export function skewTimeMs(
+  version: VrrpVersion,
+  priority: number,
+  masterAdverIntervalMs: number,
+): number {
   if (version === 2) return ((256 - priority) * 1000) / 256;
   return ((256 - priority) * masterAdverIntervalMs) / 256;
 }

@@ -4,19 +4,38 @@
  * Skew_Time = (256 - priority) / 256 s (v2).
  */
 import { SEED_LAB, seedInstance, type SeedWebNode } from '../../../src/lab/seed-lab';
-import { Simulator, traceToJsonl, type SimNodeSpec, type TraceEvent } from '../../../src/sim/simulator';
+import {
+  Simulator,
+  traceToJsonl,
+  type SimNodeSpec,
+  type TraceEvent,
+} from '../../../src/sim/simulator';
 import type { InstanceConfig, TrackScriptRef } from '../../../src/vrrp/config';
 
 const VIP = SEED_LAB.vip;
 const A = SEED_LAB.nodes.server01.address; // .102
 const B = SEED_LAB.nodes.server03.address; // .101
 
-function node(name: SeedWebNode, overrides: Partial<InstanceConfig> = {}, extra: Partial<SimNodeSpec> = {}): SimNodeSpec {
-  return { name, address: SEED_LAB.nodes[name].address, instances: [seedInstance(name, overrides)], ...extra };
+function node(
+  name: SeedWebNode,
+  overrides: Partial<InstanceConfig> = {},
+  extra: Partial<SimNodeSpec> = {},
+): SimNodeSpec {
+  return {
+    name,
+    address: SEED_LAB.nodes[name].address,
+    instances: [seedInstance(name, overrides)],
+    ...extra,
+  };
 }
 
 function seedSim(
-  o: { server01?: Partial<InstanceConfig>; server03?: Partial<InstanceConfig>; seed?: number; latencyMs?: number } = {},
+  o: {
+    server01?: Partial<InstanceConfig>;
+    server03?: Partial<InstanceConfig>;
+    seed?: number;
+    latencyMs?: number;
+  } = {},
 ): Simulator {
   return new Simulator({
     seed: o.seed ?? 1,
@@ -30,14 +49,23 @@ const sends = (sim: Simulator, nodeName: string): SendEvent[] =>
   sim.trace.filter((e): e is SendEvent => e.type === 'send' && e.node === nodeName);
 
 /** Last advert of `from` at or before `t`, first advert of `to` after it: the VRRP gap. */
-function gap(sim: Simulator, from: string, to: string, faultAt: number): { last: SendEvent; first: SendEvent; gapMs: number } {
-  const last = sends(sim, from).filter((e) => e.t <= faultAt).at(-1)!;
+function gap(
+  sim: Simulator,
+  from: string,
+  to: string,
+  faultAt: number,
+): { last: SendEvent; first: SendEvent; gapMs: number } {
+  const last = sends(sim, from)
+    .filter((e) => e.t <= faultAt)
+    .at(-1)!;
   const first = sends(sim, to).find((e) => e.t > faultAt)!;
   return { last, first, gapMs: first.t - last.t };
 }
 
 const transitions = (sim: Simulator, nodeName: string) =>
-  sim.trace.filter((e) => e.type === 'state' && e.node === nodeName).map((e) => (e.type === 'state' ? `${e.t} ${e.from}->${e.to} ${e.reason}` : ''));
+  sim.trace
+    .filter((e) => e.type === 'state' && e.node === nodeName)
+    .map((e) => (e.type === 'state' ? `${e.t} ${e.from}->${e.to} ${e.reason}` : ''));
 
 describe('seed lab: equal priorities (both 100)', () => {
   test('server01 (state MASTER) is master one interval plus minimum skew after start', () => {
@@ -45,7 +73,10 @@ describe('seed lab: equal priorities (both 100)', () => {
     sim.runUntil(10_000);
     expect(sim.vipOwners(VIP)).toEqual(['server01']);
     // keepalived: state MASTER below 255 waits advert_int + skew(255) = 1000 + 3.90625 ms.
-    expect(transitions(sim, 'server01')).toEqual(['0 INIT->BACKUP startup', '1003.90625 BACKUP->MASTER master-down-timer']);
+    expect(transitions(sim, 'server01')).toEqual([
+      '0 INIT->BACKUP startup',
+      '1003.90625 BACKUP->MASTER master-down-timer',
+    ]);
     expect(transitions(sim, 'server03')).toEqual(['0 INIT->BACKUP startup']);
   });
 
@@ -131,11 +162,22 @@ describe('kill nginx with a track script (weight 0)', () => {
   const checkNginx: TrackScriptRef = {
     name: 'check_nginx',
     weight: 0,
-    script: { name: 'check_nginx', script: '/etc/keepalived/check_nginx.sh', intervalMs: 3000, timeoutMs: 3000, fall: 1, rise: 1, weight: 0 },
+    script: {
+      name: 'check_nginx',
+      script: '/etc/keepalived/check_nginx.sh',
+      intervalMs: 3000,
+      timeoutMs: 3000,
+      fall: 1,
+      rise: 1,
+      weight: 0,
+    },
   };
 
   test('the next check fails, the master goes FAULT sending priority 0, the backup takes over after skew', () => {
-    const sim = seedSim({ server01: { trackScripts: [checkNginx] }, server03: { trackScripts: [checkNginx] } });
+    const sim = seedSim({
+      server01: { trackScripts: [checkNginx] },
+      server03: { trackScripts: [checkNginx] },
+    });
     sim.runUntil(10_000);
     // With a weight-0 script the instance waits in FAULT for the first result, then leaves
     // FAULT to BACKUP with the full Master_Down_Interval: the .102 wins the tie at 3609.375.
@@ -213,18 +255,24 @@ describe('preemption', () => {
     expect(sim.vipOwners(VIP)).toEqual(['server01']);
     // state MASTER below 255: master after one interval plus minimum skew from boot, as the
     // lower-priority adverts it hears are discarded.
-    const back = sim.trace.find((e) => e.type === 'state' && e.node === 'server01' && e.to === 'MASTER' && e.t > 20_000);
+    const back = sim.trace.find(
+      (e) => e.type === 'state' && e.node === 'server01' && e.to === 'MASTER' && e.t > 20_000,
+    );
     expect(back?.t).toBe(20_000 + 1003.90625);
   });
 
   test('preempt_delay holds a lower-priority master for the delay before taking over', () => {
-    const sim = seedSim({ server01: { ...primary, initialState: 'BACKUP', preemptDelayMs: 10_000 } });
+    const sim = seedSim({
+      server01: { ...primary, initialState: 'BACKUP', preemptDelayMs: 10_000 },
+    });
     sim.runUntil(9_500);
     sim.powerOff('server01');
     sim.runUntil(20_000);
     sim.powerOn('server01');
     sim.runUntil(60_000);
-    const back = sim.trace.find((e) => e.type === 'state' && e.node === 'server01' && e.to === 'MASTER' && e.t > 20_000);
+    const back = sim.trace.find(
+      (e) => e.type === 'state' && e.node === 'server01' && e.to === 'MASTER' && e.t > 20_000,
+    );
     // First lower-priority advert heard at ~20.6 s starts the 10 s delay; adverts keep being
     // accepted until it passes, then the Master_Down_Interval (3 s + 106/256 s) runs out.
     expect(back!.t).toBeGreaterThan(20_000 + 10_000);
@@ -254,12 +302,18 @@ describe('rogue router', () => {
       instances: [seedInstance('server03', { priority: 254, auth: { type: 'PASS', password } })],
       bootAt: 10_000,
     });
-    const wrong = new Simulator({ seed: 1, nodes: [node('server01'), node('server03'), rogueSpec('guess')] });
+    const wrong = new Simulator({
+      seed: 1,
+      nodes: [node('server01'), node('server03'), rogueSpec('guess')],
+    });
     wrong.runUntil(30_000);
     expect(wrong.vipOwners(VIP).filter((n) => n !== 'rogue')).toEqual(['server01']);
     expect(wrong.router('server03')?.counters['drop:auth']).toBeGreaterThan(0);
 
-    const right = new Simulator({ seed: 1, nodes: [node('server01'), node('server03'), rogueSpec('1111')] });
+    const right = new Simulator({
+      seed: 1,
+      nodes: [node('server01'), node('server03'), rogueSpec('1111')],
+    });
     right.runUntil(30_000);
     expect(right.vipOwners(VIP)).toEqual(['rogue']);
     expect(right.state('server01')).toBe('BACKUP');

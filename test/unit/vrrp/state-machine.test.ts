@@ -3,7 +3,12 @@
  */
 import { instanceConfig, type InstanceConfig, type TrackScriptRef } from '../../../src/vrrp/config';
 import { encodeIpv4 } from '../../../src/vrrp/ipv4';
-import { encodeVrrp, encodeVrrpDatagram, passwordAuthData, type VrrpPacket } from '../../../src/vrrp/packet';
+import {
+  encodeVrrp,
+  encodeVrrpDatagram,
+  passwordAuthData,
+  type VrrpPacket,
+} from '../../../src/vrrp/packet';
 import {
   initialState,
   step,
@@ -52,11 +57,16 @@ function v2(over: Partial<Extract<VrrpPacket, { version: 2 }>> = {}): VrrpPacket
 }
 
 function advert(p: VrrpPacket, o: { src?: string; dst?: string; ttl?: number } = {}): Uint8Array {
-  return encodeVrrpDatagram(p, { src: o.src ?? PEER, dst: o.dst ?? '224.0.0.18', ttl: o.ttl ?? 255 });
+  return encodeVrrpDatagram(p, {
+    src: o.src ?? PEER,
+    dst: o.dst ?? '224.0.0.18',
+    ttl: o.ttl ?? 255,
+  });
 }
 
 const kinds = (fx: VrrpEffect[]) => fx.map((e) => e.kind);
-const sent = (fx: VrrpEffect[]) => fx.filter((e): e is Extract<VrrpEffect, { kind: 'send' }> => e.kind === 'send');
+const sent = (fx: VrrpEffect[]) =>
+  fx.filter((e): e is Extract<VrrpEffect, { kind: 'send' }> => e.kind === 'send');
 
 function backupAt(now: number, over: Partial<InstanceConfig> = {}): RouterState {
   return run(initialState(cfg(over), ME), { kind: 'start', now })[0];
@@ -76,10 +86,13 @@ describe('timers', () => {
     [3, 100, 100, 60.9375, 360.9375],
     [3, 100, 1000, 609.375, 3609.375],
     [3, 200, 50, 10.9375, 160.9375],
-  ] as const)('v%i priority %i interval %i ms: skew %d, master down %d', (version, prio, interval, skew, down) => {
-    expect(skewTimeMs(version, prio, interval)).toBe(skew);
-    expect(masterDownIntervalMs(version, prio, interval)).toBe(down);
-  });
+  ] as const)(
+    'v%i priority %i interval %i ms: skew %d, master down %d',
+    (version, prio, interval, skew, down) => {
+      expect(skewTimeMs(version, prio, interval)).toBe(skew);
+      expect(masterDownIntervalMs(version, prio, interval)).toBe(down);
+    },
+  );
 });
 
 describe('startup', () => {
@@ -88,11 +101,17 @@ describe('startup', () => {
     ['MASTER', 100, 1003.90625],
     ['MASTER', 255, 0.001],
     ['BACKUP', 255, 3007.8125 - 3.90625],
-  ] as const)('state %s priority %i: BACKUP with the master-down timer at %d ms', (initial, priority, at) => {
-    const [st, fx] = run(initialState(cfg({ initialState: initial, priority }), ME), { kind: 'start', now: 0 });
-    expect(st.state).toBe('BACKUP');
-    expect(fx).toContainEqual({ kind: 'set-timer', timer: 'master-down', at });
-  });
+  ] as const)(
+    'state %s priority %i: BACKUP with the master-down timer at %d ms',
+    (initial, priority, at) => {
+      const [st, fx] = run(initialState(cfg({ initialState: initial, priority }), ME), {
+        kind: 'start',
+        now: 0,
+      });
+      expect(st.state).toBe('BACKUP');
+      expect(fx).toContainEqual({ kind: 'set-timer', timer: 'master-down', at });
+    },
+  );
 
   test('becoming master: advert first, then the VIPs, 5 gratuitous ARPs, a second burst after 5 s', () => {
     const st = backupAt(0);
@@ -100,12 +119,23 @@ describe('startup', () => {
     expect(m.state).toBe('MASTER');
     // The fired timer is already gone, so nothing to clear.
     expect(kinds(fx)).toEqual(['transition', 'send', 'add-vips', 'garp', 'set-timer', 'set-timer']);
-    expect(fx).toContainEqual({ kind: 'garp', vips: [{ address: VIP, prefixLength: 32 }], count: 5 });
+    expect(fx).toContainEqual({
+      kind: 'garp',
+      vips: [{ address: VIP, prefixLength: 32 }],
+      count: 5,
+    });
     expect(fx).toContainEqual({ kind: 'set-timer', timer: 'garp-delay', at: 3609.375 + 5000 });
     expect(fx).toContainEqual({ kind: 'set-timer', timer: 'advert', at: 4609.375 });
     const s = sent(fx)[0]!;
     expect(s.dst).toBe('224.0.0.18');
-    expect(s.packet).toMatchObject({ version: 2, vrid: 51, priority: 100, addresses: [VIP], authType: 1, advertIntervalSec: 1 });
+    expect(s.packet).toMatchObject({
+      version: 2,
+      vrid: 51,
+      priority: 100,
+      addresses: [VIP],
+      authType: 1,
+      advertIntervalSec: 1,
+    });
     // keepalived: the first advert carries IP ID 1.
     expect((s.datagram[4]! << 8) | s.datagram[5]!).toBe(1);
   });
@@ -126,13 +156,21 @@ describe('startup', () => {
 
 describe('backup receiving adverts', () => {
   test('an advert of equal or higher priority resets the master-down timer', () => {
-    const [st, fx] = run(backupAt(0), { kind: 'packet', now: 2000, datagram: advert(v2({ priority: 100 })) });
+    const [st, fx] = run(backupAt(0), {
+      kind: 'packet',
+      now: 2000,
+      datagram: advert(v2({ priority: 100 })),
+    });
     expect(fx).toEqual([{ kind: 'set-timer', timer: 'master-down', at: 2000 + 3609.375 }]);
     expect(st.masterAddress).toBe(PEER);
   });
 
   test('priority 0: take over after Skew_Time', () => {
-    const [, fx] = run(backupAt(0), { kind: 'packet', now: 2000, datagram: advert(v2({ priority: 0 })) });
+    const [, fx] = run(backupAt(0), {
+      kind: 'packet',
+      now: 2000,
+      datagram: advert(v2({ priority: 0 })),
+    });
     expect(fx).toEqual([{ kind: 'set-timer', timer: 'master-down', at: 2609.375 }]);
   });
 
@@ -141,13 +179,24 @@ describe('backup receiving adverts', () => {
     const [st, fx] = run(backupAt(0), { kind: 'packet', now: 2000, datagram: lower });
     expect(fx).toEqual([]);
     expect(st.counters['lower-priority-ignored']).toBe(1);
-    const [, fx2] = run(backupAt(0, { preempt: false }), { kind: 'packet', now: 2000, datagram: lower });
+    const [, fx2] = run(backupAt(0, { preempt: false }), {
+      kind: 'packet',
+      now: 2000,
+      datagram: lower,
+    });
     expect(fx2).toEqual([{ kind: 'set-timer', timer: 'master-down', at: 5609.375 }]);
   });
 
   test('v3: the backup adopts the master interval', () => {
     const st = backupAt(0, { version: 3, advertIntervalMs: 1000, auth: null });
-    const p: VrrpPacket = { version: 3, vrid: 51, priority: 200, addresses: [VIP], checksum: 0, maxAdvertIntervalCs: 10 };
+    const p: VrrpPacket = {
+      version: 3,
+      vrid: 51,
+      priority: 200,
+      addresses: [VIP],
+      checksum: 0,
+      maxAdvertIntervalCs: 10,
+    };
     const [next, fx] = run(st, { kind: 'packet', now: 1000, datagram: advert(p) });
     expect(next.masterAdverIntervalMs).toBe(100);
     expect(fx).toEqual([{ kind: 'set-timer', timer: 'master-down', at: 1000 + 360.9375 }]);
@@ -156,30 +205,58 @@ describe('backup receiving adverts', () => {
 
 describe('master receiving adverts', () => {
   test('higher priority: back to BACKUP, VIPs removed, nothing sent', () => {
-    const [st, fx] = run(masterAt(0), { kind: 'packet', now: 5000, datagram: advert(v2({ priority: 150 })) });
+    const [st, fx] = run(masterAt(0), {
+      kind: 'packet',
+      now: 5000,
+      datagram: advert(v2({ priority: 150 })),
+    });
     expect(st.state).toBe('BACKUP');
-    expect(kinds(fx)).toEqual(['clear-timer', 'clear-timer', 'remove-vips', 'transition', 'set-timer']);
-    expect(fx).toContainEqual(expect.objectContaining({ kind: 'transition', reason: 'higher-priority-advert' }));
+    expect(kinds(fx)).toEqual([
+      'clear-timer',
+      'clear-timer',
+      'remove-vips',
+      'transition',
+      'set-timer',
+    ]);
+    expect(fx).toContainEqual(
+      expect.objectContaining({ kind: 'transition', reason: 'higher-priority-advert' }),
+    );
   });
 
   test('equal priority from a higher address: yield; from a lower address: answer', () => {
-    const [yielded] = run(masterAt(0), { kind: 'packet', now: 5000, datagram: advert(v2(), { src: '192.168.17.150' }) });
+    const [yielded] = run(masterAt(0), {
+      kind: 'packet',
+      now: 5000,
+      datagram: advert(v2(), { src: '192.168.17.150' }),
+    });
     expect(yielded.state).toBe('BACKUP');
-    const [kept, fx] = run(masterAt(0), { kind: 'packet', now: 5000, datagram: advert(v2(), { src: '192.168.17.20' }) });
+    const [kept, fx] = run(masterAt(0), {
+      kind: 'packet',
+      now: 5000,
+      datagram: advert(v2(), { src: '192.168.17.20' }),
+    });
     expect(kept.state).toBe('MASTER');
     expect(sent(fx)).toHaveLength(1);
     expect(fx).toContainEqual(expect.objectContaining({ kind: 'garp', count: 5 }));
   });
 
   test('lower priority: keepalived answers at once with its own advert and restarts the advert timer', () => {
-    const [st, fx] = run(masterAt(0), { kind: 'packet', now: 5000, datagram: advert(v2({ priority: 50 })) });
+    const [st, fx] = run(masterAt(0), {
+      kind: 'packet',
+      now: 5000,
+      datagram: advert(v2({ priority: 50 })),
+    });
     expect(st.state).toBe('MASTER');
     expect(sent(fx).map((s) => s.packet.priority)).toEqual([100]);
     expect(st.timers.advert).toBe(6000);
   });
 
   test('priority 0 from another master: send an advert at once', () => {
-    const [st, fx] = run(masterAt(0), { kind: 'packet', now: 5000, datagram: advert(v2({ priority: 0 })) });
+    const [st, fx] = run(masterAt(0), {
+      kind: 'packet',
+      now: 5000,
+      datagram: advert(v2({ priority: 0 })),
+    });
     expect(st.state).toBe('MASTER');
     expect(sent(fx)).toHaveLength(1);
   });
@@ -218,15 +295,33 @@ describe('receive checks, each counted by reason', () => {
     body[0] = 0x20 | type;
     return encodeIpv4(body, { src: PEER, dst: '224.0.0.18' });
   };
-  const v3packet: VrrpPacket = { version: 3, vrid: 51, priority: 100, addresses: [VIP], checksum: 0, maxAdvertIntervalCs: 100 };
+  const v3packet: VrrpPacket = {
+    version: 3,
+    vrid: 51,
+    priority: 100,
+    addresses: [VIP],
+    checksum: 0,
+    maxAdvertIntervalCs: 100,
+  };
   test.each<[string, Uint8Array, string]>([
     ['TTL 64 on multicast', advert(good, { ttl: 64 }), 'drop:ttl'],
     ['bad checksum', flipChecksum(advert(good)), 'drop:checksum'],
     ['VRRP version 4', withVersion(4), 'drop:version'],
     ['VRRPv3 to a v2 instance', advert(v3packet), 'drop:version'],
     ['type 2', withType(2), 'drop:type'],
-    ['bad length', encodeIpv4(encodeVrrp(good, { src: PEER, dst: '224.0.0.18' }).subarray(0, 16), { src: PEER, dst: '224.0.0.18' }), 'drop:length'],
-    ['no authentication', advert(v2({ authType: 0, authData: new Uint8Array(8) })), 'drop:auth-type'],
+    [
+      'bad length',
+      encodeIpv4(encodeVrrp(good, { src: PEER, dst: '224.0.0.18' }).subarray(0, 16), {
+        src: PEER,
+        dst: '224.0.0.18',
+      }),
+      'drop:length',
+    ],
+    [
+      'no authentication',
+      advert(v2({ authType: 0, authData: new Uint8Array(8) })),
+      'drop:auth-type',
+    ],
     ['wrong password', advert(v2({ authData: passwordAuthData('2222') })), 'drop:auth'],
     ['advert interval 2 s (v2)', advert(v2({ advertIntervalSec: 2 })), 'drop:interval'],
     ['other VIPs', advert(v2({ addresses: ['10.0.0.1'] })), 'drop:address-list'],
@@ -250,26 +345,54 @@ describe('receive checks, each counted by reason', () => {
 
   test('TTL is not checked for unicast (it may be routed)', () => {
     const st = backupAt(0, { unicastPeers: [PEER], unicastSrcIp: ME });
-    const [next] = run(st, { kind: 'packet', now: 1000, datagram: advert(good, { dst: ME, ttl: 64 }) });
+    const [next] = run(st, {
+      kind: 'packet',
+      now: 1000,
+      datagram: advert(good, { dst: ME, ttl: 64 }),
+    });
     expect(next.counters['adverts-received']).toBe(1);
   });
 
   test('our own looped-back advert is ignored', () => {
-    const [st] = run(backupAt(0), { kind: 'packet', now: 1000, datagram: advert(good, { src: ME }) });
+    const [st] = run(backupAt(0), {
+      kind: 'packet',
+      now: 1000,
+      datagram: advert(good, { src: ME }),
+    });
     expect(st.counters['drop:own']).toBe(1);
   });
 });
 
 describe('track scripts', () => {
-  const script = (weight: number, over: Partial<TrackScriptRef['script']> = {}): TrackScriptRef => ({
+  const script = (
+    weight: number,
+    over: Partial<TrackScriptRef['script']> = {},
+  ): TrackScriptRef => ({
     name: 'chk',
     weight,
-    script: { name: 'chk', script: '/bin/chk', intervalMs: 2000, timeoutMs: 1000, fall: 2, rise: 3, weight, ...over },
+    script: {
+      name: 'chk',
+      script: '/bin/chk',
+      intervalMs: 2000,
+      timeoutMs: 1000,
+      fall: 2,
+      rise: 3,
+      weight,
+      ...over,
+    },
   });
-  const result = (ok: boolean, now: number): VrrpInput => ({ kind: 'script-result', name: 'chk', ok, now });
+  const result = (ok: boolean, now: number): VrrpInput => ({
+    kind: 'script-result',
+    name: 'chk',
+    ok,
+    now,
+  });
 
   test('scripts run at start and then every interval', () => {
-    const [st, fx] = run(initialState(cfg({ trackScripts: [script(10)] }), ME), { kind: 'start', now: 0 });
+    const [st, fx] = run(initialState(cfg({ trackScripts: [script(10)] }), ME), {
+      kind: 'start',
+      now: 0,
+    });
     expect(fx).toContainEqual({ kind: 'set-timer', timer: 'script:chk', at: 0 });
     const [, fx2] = run(st, { kind: 'timer', timer: 'script:chk', now: 0 });
     expect(fx2).toEqual([
@@ -279,7 +402,10 @@ describe('track scripts', () => {
   });
 
   test('weight > 0: added after the first success; removed after `fall` consecutive failures', () => {
-    let [st] = run(initialState(cfg({ trackScripts: [script(10)] }), ME), { kind: 'start', now: 0 });
+    let [st] = run(initialState(cfg({ trackScripts: [script(10)] }), ME), {
+      kind: 'start',
+      now: 0,
+    });
     expect(st.effectivePriority).toBe(100);
     [st] = run(st, result(true, 1));
     expect(st.effectivePriority).toBe(110);
@@ -294,22 +420,34 @@ describe('track scripts', () => {
   });
 
   test('weight < 0: subtracted while failed; priority clamped to 1..254', () => {
-    let [st] = run(initialState(cfg({ priority: 20, trackScripts: [script(-50, { fall: 1 })] }), ME), { kind: 'start', now: 0 });
+    let [st] = run(
+      initialState(cfg({ priority: 20, trackScripts: [script(-50, { fall: 1 })] }), ME),
+      { kind: 'start', now: 0 },
+    );
     [st] = run(st, result(false, 1));
     expect(st.effectivePriority).toBe(1);
-    let [hi] = run(initialState(cfg({ priority: 250, trackScripts: [script(50)] }), ME), { kind: 'start', now: 0 });
+    let [hi] = run(initialState(cfg({ priority: 250, trackScripts: [script(50)] }), ME), {
+      kind: 'start',
+      now: 0,
+    });
     [hi] = run(hi, result(true, 1));
     expect(hi.effectivePriority).toBe(254);
   });
 
   test('weights never change an address owner (255)', () => {
-    let [st] = run(initialState(cfg({ priority: 255, trackScripts: [script(-50, { fall: 1 })] }), ME), { kind: 'start', now: 0 });
+    let [st] = run(
+      initialState(cfg({ priority: 255, trackScripts: [script(-50, { fall: 1 })] }), ME),
+      { kind: 'start', now: 0 },
+    );
     [st] = run(st, result(false, 1));
     expect(st.effectivePriority).toBe(255);
   });
 
   test('a backup whose priority changes shifts its master-down timer by the change of interval', () => {
-    let [st] = run(initialState(cfg({ trackScripts: [script(-100, { fall: 1 })] }), ME), { kind: 'start', now: 0 });
+    let [st] = run(initialState(cfg({ trackScripts: [script(-100, { fall: 1 })] }), ME), {
+      kind: 'start',
+      now: 0,
+    });
     const before = st.timers['master-down']!;
     [st] = run(st, result(false, 10));
     // skew grows from 156/256 s to 256-0... priority 1: (255/256) s; the difference is 99/256 s.
@@ -317,7 +455,10 @@ describe('track scripts', () => {
   });
 
   test('weight 0: FAULT until the first result; a failing master sends priority 0 twice and drops the VIPs', () => {
-    let [st] = run(initialState(cfg({ trackScripts: [script(0, { fall: 1 })] }), ME), { kind: 'start', now: 0 });
+    let [st] = run(initialState(cfg({ trackScripts: [script(0, { fall: 1 })] }), ME), {
+      kind: 'start',
+      now: 0,
+    });
     expect(st.state).toBe('FAULT');
     [st] = run(st, result(true, 5));
     expect(st.state).toBe('BACKUP');
@@ -345,7 +486,11 @@ describe('interface and notify', () => {
 
   test('notify scripts run on transitions with keepalived arguments', () => {
     const notify = { master: '/n/master', backup: '/n/backup', any: '/n/any' };
-    const [, fx] = run(initialState(cfg({ notify }), ME), { kind: 'start', now: 0 }, { kind: 'timer', timer: 'master-down', now: 3609.375 });
+    const [, fx] = run(
+      initialState(cfg({ notify }), ME),
+      { kind: 'start', now: 0 },
+      { kind: 'timer', timer: 'master-down', now: 3609.375 },
+    );
     expect(fx.filter((e) => e.kind === 'notify')).toEqual([
       { kind: 'notify', command: '/n/master', args: [] },
       { kind: 'notify', command: '/n/any', args: ['INSTANCE', 'VI_1', 'MASTER', '100'] },

@@ -1,0 +1,260 @@
+/**
+ * Link layers found in captures of a VRRP lab: Ethernet II with 802.1Q/802.1ad tags, Linux
+ * cooked captures (`tcpdump -i any`: SLL and SLL2) and raw IPv4. Pure: bytes in, values out,
+ * coded DecodeErrors for malformed headers.
+ */
+import { DecodeError } from '../errors';
+
+/** pcap LINKTYPE_* values (https://www.tcpdump.org/linktypes.html). */
+export const LINKTYPE_ETHERNET = 1;
+/** Raw IP, no link header: IPv4 or IPv6 by the version nibble. */
+export const LINKTYPE_RAW = 101;
+/** Linux cooked capture v1 (`tcpdump -i any` before libpcap 1.10). */
+export const LINKTYPE_LINUX_SLL = 113;
+/** Raw IPv4 only. */
+export const LINKTYPE_IPV4 = 228;
+/** Linux cooked capture v2 (`tcpdump -i any` since libpcap 1.10). */
+export const LINKTYPE_LINUX_SLL2 = 276;
+
+export const SUPPORTED_LINKTYPES: readonly number[] = [
+  LINKTYPE_ETHERNET,
+  LINKTYPE_RAW,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_IPV4,
+  LINKTYPE_LINUX_SLL2,
+];
+
+export function linkTypeName(linkType: number): string {
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      return 'Ethernet';
+    case LINKTYPE_RAW:
+      return 'raw IP';
+    case LINKTYPE_LINUX_SLL:
+      return 'Linux cooked (SLL)';
+    case LINKTYPE_IPV4:
+      return 'raw IPv4';
+    case LINKTYPE_LINUX_SLL2:
+      return 'Linux cooked v2 (SLL2)';
+    default:
+      return `link type ${linkType}`;
+  }
+}
+
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+export const ETHERTYPE_VLAN = 0x8100;
+export const ETHERTYPE_QINQ = 0x88a8;
+/** Pre-standard QinQ tag some switches still use. */
+export const ETHERTYPE_QINQ_OLD = 0x9100;
+export const ETHERTYPE_IPV6 = 0x86dd;
+
+/** Ethernet II header: destination (6) + source (6) + EtherType (2). */
+export const ETHERNET_HEADER_LENGTH = 14;
+/** 802.1Q tag after the source address: TPID (2, the EtherType slot) + TCI (2). */
+export const VLAN_TAG_LENGTH = 4;
+/** SLL: packet type (2) + ARPHRD (2) + address length (2) + address (8) + protocol (2). */
+export const SLL_HEADER_LENGTH = 16;
+/** SLL2: protocol (2) + reserved (2) + ifindex (4) + ARPHRD (2) + packet type (1) + address length (1) + address (8). */
+export const SLL2_HEADER_LENGTH = 20;
+/** At most this many stacked VLAN tags are unwrapped (802.1ad QinQ is two). */
+const MAX_VLAN_TAGS = 2;
+
+/** ARPHRD_ETHER: the cooked header's address is a 6-octet MAC. */
+const ARPHRD_ETHER = 1;
+/** SLL packet types (`PACKET_*` in linux/if_packet.h). */
+export const SLL_PACKET_HOST = 0;
+export const SLL_PACKET_BROADCAST = 1;
+export const SLL_PACKET_MULTICAST = 2;
+export const SLL_PACKET_OTHERHOST = 3;
+export const SLL_PACKET_OUTGOING = 4;
+
+export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff';
+
+/** What the link layer says about a frame, and where the network-layer payload starts. */
+export interface LinkFrame {
+  /** EtherType of the payload (after any VLAN tags); 0x0800 for raw IPv4 link types. */
+  etherType: number;
+  /** The network-layer payload (a view into the frame). */
+  payload: Uint8Array;
+  /** Source MAC when the link layer carries one (Ethernet, SLL/SLL2 with ARPHRD_ETHER). */
+  srcMac: string | null;
+  /** Destination MAC (Ethernet only; cooked captures do not keep it). */
+  dstMac: string | null;
+  /** Sent to the broadcast address: Ethernet ff:ff:ff:ff:ff:ff or SLL packet type 1; null when unknown. */
+  broadcast: boolean | null;
+  /** VLAN ID (12 bits) of the outermost 802.1Q tag, or null. */
+  vlan: number | null;
+}
+
+function fail(code: string, field: string, value: unknown, message: string): never {
+  throw new DecodeError(code, field, value, message);
+}
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
+
+/** Six octets at `offset` as `aa:bb:cc:dd:ee:ff`. */
+export function formatMac(buf: Uint8Array, offset: number): string {
+  return `${HEX[buf[offset]!]}:${HEX[buf[offset + 1]!]}:${HEX[buf[offset + 2]!]}:${HEX[buf[offset + 3]!]}:${HEX[buf[offset + 4]!]}:${HEX[buf[offset + 5]!]}`;
+}
+
+/** `aa:bb:cc:dd:ee:ff` (or with dashes) to six octets. */
+export function parseMac(mac: string): Uint8Array {
+  const parts = mac.split(/[:-]/);
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) {
+    fail('MAC_BAD_ADDRESS', 'mac', mac, `Invalid MAC address: ${mac}`);
+  }
+  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+}
+
+function isBroadcastAt(buf: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < 6; i++) if (buf[offset + i] !== 0xff) return false;
+  return true;
+}
+
+function u16(buf: Uint8Array, offset: number): number {
+  return (buf[offset]! << 8) | buf[offset + 1]!;
+}
+
+/**
+ * Unwrap 802.1Q / 802.1ad tags: `etherType` is the type field just read and `payloadOffset`
+ * where the bytes after it start. Each tag is TCI (2) + next EtherType (2).
+ * Returns the inner EtherType, the payload offset and the outer VLAN ID.
+ */
+function unwrapVlan(
+  buf: Uint8Array,
+  outerType: number,
+  offset: number,
+): { etherType: number; payloadOffset: number; vlan: number | null } {
+  let etherType = outerType;
+  let payloadOffset = offset;
+  let vlan: number | null = null;
+  let tags = 0;
+  while (
+    etherType === ETHERTYPE_VLAN ||
+    etherType === ETHERTYPE_QINQ ||
+    etherType === ETHERTYPE_QINQ_OLD
+  ) {
+    if (++tags > MAX_VLAN_TAGS)
+      fail('VLAN_TOO_DEEP', 'vlan', tags, `More than ${MAX_VLAN_TAGS} VLAN tags`);
+    if (buf.length < payloadOffset + VLAN_TAG_LENGTH) {
+      fail('VLAN_TRUNCATED', 'length', buf.length, `VLAN tag truncated: ${buf.length} octets`);
+    }
+    // TCI: PCP (3 bits) + DEI (1 bit) + VID (12 bits); then the next EtherType (2).
+    if (vlan === null) vlan = u16(buf, payloadOffset) & 0x0fff;
+    etherType = u16(buf, payloadOffset + 2);
+    payloadOffset += VLAN_TAG_LENGTH;
+  }
+  return { etherType, payloadOffset, vlan };
+}
+
+/** Ethernet II (IEEE 802.3 with an EtherType >= 0x0600), VLAN tags unwrapped. */
+export function decodeEthernet(buf: Uint8Array): LinkFrame {
+  if (buf.length < ETHERNET_HEADER_LENGTH) {
+    fail(
+      'ETHERNET_TRUNCATED',
+      'length',
+      buf.length,
+      `Ethernet header truncated: ${buf.length} octets (need ${ETHERNET_HEADER_LENGTH})`,
+    );
+  }
+  // Destination (6 octets), source (6 octets), EtherType or 802.3 length (2 octets).
+  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 12), ETHERNET_HEADER_LENGTH);
+  return {
+    etherType,
+    payload: buf.subarray(payloadOffset),
+    srcMac: formatMac(buf, 6),
+    dstMac: formatMac(buf, 0),
+    broadcast: isBroadcastAt(buf, 0),
+    vlan,
+  };
+}
+
+/** Linux cooked capture v1 (LINKTYPE_LINUX_SLL). */
+export function decodeSll(buf: Uint8Array): LinkFrame {
+  if (buf.length < SLL_HEADER_LENGTH) {
+    fail(
+      'SLL_TRUNCATED',
+      'length',
+      buf.length,
+      `SLL header truncated: ${buf.length} octets (need ${SLL_HEADER_LENGTH})`,
+    );
+  }
+  const packetType = u16(buf, 0); // 16 bits: PACKET_HOST, _BROADCAST, ...
+  const arphrd = u16(buf, 2); // 16 bits: ARPHRD_ type of the device
+  const addressLength = u16(buf, 4); // 16 bits: link-layer address length (<= 8 kept)
+  // 8 octets of address at 6, then the protocol (EtherType) at 14.
+  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 14), SLL_HEADER_LENGTH);
+  return {
+    etherType,
+    payload: buf.subarray(payloadOffset),
+    srcMac: arphrd === ARPHRD_ETHER && addressLength === 6 ? formatMac(buf, 6) : null,
+    dstMac: null,
+    broadcast: packetType === SLL_PACKET_BROADCAST,
+    vlan,
+  };
+}
+
+/** Linux cooked capture v2 (LINKTYPE_LINUX_SLL2). */
+export function decodeSll2(buf: Uint8Array): LinkFrame {
+  if (buf.length < SLL2_HEADER_LENGTH) {
+    fail(
+      'SLL2_TRUNCATED',
+      'length',
+      buf.length,
+      `SLL2 header truncated: ${buf.length} octets (need ${SLL2_HEADER_LENGTH})`,
+    );
+  }
+  // Protocol (2) at 0, reserved (2), interface index (4), ARPHRD (2) at 8, packet type (1) at 10,
+  // address length (1) at 11, address (8) at 12; payload at 20.
+  const arphrd = u16(buf, 8);
+  const packetType = buf[10]!;
+  const addressLength = buf[11]!;
+  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 0), SLL2_HEADER_LENGTH);
+  return {
+    etherType,
+    payload: buf.subarray(payloadOffset),
+    srcMac: arphrd === ARPHRD_ETHER && addressLength === 6 ? formatMac(buf, 12) : null,
+    dstMac: null,
+    broadcast: packetType === SLL_PACKET_BROADCAST,
+    vlan,
+  };
+}
+
+/** Raw IP: the frame is the datagram; IPv6 is reported by its EtherType so callers skip it. */
+export function decodeRawIp(buf: Uint8Array): LinkFrame {
+  if (buf.length < 1) fail('RAW_IP_TRUNCATED', 'length', 0, 'Raw IP frame is empty');
+  const version = buf[0]! >>> 4;
+  return {
+    etherType: version === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4,
+    payload: buf,
+    srcMac: null,
+    dstMac: null,
+    broadcast: null,
+    vlan: null,
+  };
+}
+
+/** Decode the link layer of a frame of the given pcap link type. */
+export function decodeLink(linkType: number, buf: Uint8Array): LinkFrame {
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      return decodeEthernet(buf);
+    case LINKTYPE_LINUX_SLL:
+      return decodeSll(buf);
+    case LINKTYPE_LINUX_SLL2:
+      return decodeSll2(buf);
+    case LINKTYPE_RAW:
+    case LINKTYPE_IPV4:
+      return decodeRawIp(buf);
+    default:
+      return fail(
+        'LINKTYPE_UNSUPPORTED',
+        'linkType',
+        linkType,
+        `Unsupported pcap link type: ${linkType}`,
+      );
+  }
+}

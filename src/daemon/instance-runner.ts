@@ -1,0 +1,224 @@
+/**
+ * Runs one VRRP instance: feeds inputs to the pure state machine one at a time and carries out
+ * its effects with the collaborators it is given (transport, VIPs, ARP, scripts, timers, log).
+ *
+ * Ordering: the effects of one input are carried out in order before the next input is taken.
+ * VIP changes are awaited (so gratuitous ARPs follow the address); sends are awaited; ARP
+ * bursts, scripts and notifications run in the background and report back as inputs or events.
+ */
+import type { InstanceConfig } from '../vrrp/config';
+import {
+  initialState,
+  step,
+  type RouterState,
+  type TimerName,
+  type VrrpEffect,
+  type VrrpInput,
+  type VrrpStateName,
+} from '../vrrp/state-machine';
+import type {
+  EventSink,
+  GarpSender,
+  Scheduler,
+  ScriptRunner,
+  TimerHandle,
+  Transport,
+  VipManager,
+} from './ports';
+
+export interface InstanceRunnerDeps {
+  config: InstanceConfig;
+  /** Our primary address on the interface. */
+  address: string;
+  scheduler: Scheduler;
+  transport: Transport;
+  vips: VipManager;
+  garp: GarpSender;
+  scripts: ScriptRunner;
+  events: EventSink;
+}
+
+export class InstanceRunner {
+  private state: RouterState;
+  private readonly timers = new Map<TimerName, TimerHandle>();
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly deps: InstanceRunnerDeps) {
+    this.state = initialState(deps.config, deps.address);
+  }
+
+  get name(): string {
+    return this.deps.config.name;
+  }
+
+  get vrrpState(): VrrpStateName {
+    return this.state.state;
+  }
+
+  get snapshot(): Readonly<RouterState> {
+    return this.state;
+  }
+
+  /** Start the instance (after removing VIPs a hard-killed run may have left). */
+  async start(): Promise<void> {
+    const { config, vips } = this.deps;
+    const stale = await vips.present(config.vips, config.interface).catch(() => []);
+    if (stale.length > 0) {
+      await vips.remove(stale, config.interface).catch(() => undefined);
+      this.log({ event: 'vip-cleanup', vips: stale.map((v) => v.address) });
+    }
+    this.log({
+      event: 'start',
+      address: this.state.address,
+      priority: this.state.effectivePriority,
+      vrid: config.vrid,
+    });
+    await this.input({ kind: 'start', now: this.deps.scheduler.now() });
+  }
+
+  packet(datagram: Uint8Array): void {
+    void this.input({ kind: 'packet', now: this.deps.scheduler.now(), datagram });
+  }
+
+  link(up: boolean): void {
+    void this.input({ kind: 'interface', up, now: this.deps.scheduler.now() });
+  }
+
+  /** Graceful stop: priority 0 from a master, VIPs removed; resolves when done. */
+  async shutdown(): Promise<void> {
+    await this.input({ kind: 'shutdown', now: this.deps.scheduler.now() });
+    this.stopped = true;
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+    this.log({ event: 'stop', counters: this.state.counters });
+  }
+
+  /** Queue an input; inputs are processed strictly one after another. */
+  input(input: VrrpInput): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (this.stopped) return;
+      // Time is taken when the input is processed, not when it was queued.
+      const now = this.deps.scheduler.now();
+      const [next, effects] = step(this.state, { ...input, now: Math.max(now, input.now) });
+      this.state = next;
+      for (const fx of effects) await this.apply(fx);
+    };
+    this.queue = this.queue.then(run, run).catch((error: unknown) => {
+      this.log({ event: 'error', message: error instanceof Error ? error.message : String(error) });
+    });
+    return this.queue;
+  }
+
+  private log(event: { event: string; [k: string]: unknown }): void {
+    this.deps.events.write({ instance: this.deps.config.name, ...event });
+  }
+
+  private async apply(fx: VrrpEffect): Promise<void> {
+    const { config, transport, vips, garp, scripts, scheduler } = this.deps;
+    switch (fx.kind) {
+      case 'set-timer': {
+        this.timers.get(fx.timer)?.cancel();
+        const handle = scheduler.at(fx.at, () => {
+          if (this.timers.get(fx.timer) !== handle) return;
+          this.timers.delete(fx.timer);
+          void this.input({ kind: 'timer', timer: fx.timer, now: fx.at });
+        });
+        this.timers.set(fx.timer, handle);
+        return;
+      }
+      case 'clear-timer':
+        this.timers.get(fx.timer)?.cancel();
+        this.timers.delete(fx.timer);
+        return;
+      case 'send':
+        try {
+          await transport.send(fx.dst, fx.datagram);
+          this.log({
+            event: 'advert',
+            dst: fx.dst,
+            priority: fx.packet.priority,
+            vrid: fx.packet.vrid,
+          });
+        } catch (error) {
+          this.log({ event: 'send-error', dst: fx.dst, message: (error as Error).message });
+        }
+        return;
+      case 'add-vips':
+        try {
+          await vips.add(fx.vips, config.interface);
+          this.log({ event: 'vip-add', vips: fx.vips.map((v) => v.address) });
+        } catch (error) {
+          this.log({ event: 'vip-error', action: 'add', message: (error as Error).message });
+        }
+        return;
+      case 'remove-vips':
+        try {
+          await vips.remove(fx.vips, config.interface);
+          this.log({ event: 'vip-remove', vips: fx.vips.map((v) => v.address) });
+        } catch (error) {
+          this.log({ event: 'vip-error', action: 'remove', message: (error as Error).message });
+        }
+        return;
+      case 'garp':
+        garp.send(fx.vips, config.interface, fx.count).then(
+          () => this.log({ event: 'garp', vips: fx.vips.map((v) => v.address), count: fx.count }),
+          (error: Error) => this.log({ event: 'garp-error', message: error.message }),
+        );
+        return;
+      case 'run-script':
+        scripts.run(fx.command, fx.timeoutMs).then(
+          (r) => {
+            this.log({
+              event: 'script',
+              name: fx.name,
+              ok: r.ok,
+              exitCode: r.exitCode,
+              timedOut: r.timedOut,
+              durationMs: r.durationMs,
+            });
+            void this.input({
+              kind: 'script-result',
+              name: fx.name,
+              ok: r.ok,
+              now: scheduler.now(),
+            });
+          },
+          (error: Error) => {
+            this.log({ event: 'script', name: fx.name, ok: false, error: error.message });
+            void this.input({
+              kind: 'script-result',
+              name: fx.name,
+              ok: false,
+              now: scheduler.now(),
+            });
+          },
+        );
+        return;
+      case 'transition':
+        this.log({
+          event: 'state',
+          from: fx.from,
+          to: fx.to,
+          reason: fx.reason,
+          priority: fx.priority,
+        });
+        return;
+      case 'notify':
+        scripts.spawnDetached(fx.command, fx.args);
+        this.log({ event: 'notify', command: fx.command, args: fx.args });
+        return;
+      case 'priority-change':
+        this.log({ event: 'priority', from: fx.from, to: fx.to });
+        return;
+      case 'drop':
+        if (fx.reason === 'vrid') return; // other groups' adverts on a shared LAN
+        this.log(
+          fx.from === undefined
+            ? { event: 'drop', reason: fx.reason, detail: fx.detail }
+            : { event: 'drop', reason: fx.reason, detail: fx.detail, from: fx.from },
+        );
+        return;
+    }
+  }
+}

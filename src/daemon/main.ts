@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/**
+ * chaos-vrrpd --config keepalived.conf [--events events.jsonl] [--address IP] [--pid-file F]
+ *
+ * Our VRRP daemon: the pure state machine on a real interface. Configured with keepalived.conf
+ * syntax, wire-compatible with keepalived. Exit codes: 0 clean stop, 2 bad config or arguments,
+ * 3 could not run (socket, interface).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { Command } from 'commander';
+import { ChaosError, InputError, ValidationError, formatDiagnostic } from '../errors';
+import { assertValidKeepalivedConf, loadKeepalivedConf } from '../keepalived';
+import { fsSource } from '../keepalived/fs-source';
+import type { InstanceConfig } from '../vrrp/config';
+import { InstanceRunner } from './instance-runner';
+import { RawSocketTransport } from './raw-socket-transport';
+import {
+  ArpingGarp,
+  ChildProcessScripts,
+  IprouteVips,
+  JsonlEventLog,
+  SysfsLinkMonitor,
+  SystemScheduler,
+} from './system';
+
+interface Options {
+  config: string;
+  events?: string;
+  address?: string;
+  pidFile?: string;
+  quiet?: boolean;
+}
+
+/** The first IPv4 address of `iface` that is not one of the VIPs. */
+export function primaryAddress(iface: string, vips: readonly string[]): string {
+  const addrs = os.networkInterfaces()[iface] ?? [];
+  const found = addrs.find((a) => a.family === 'IPv4' && !vips.includes(a.address));
+  if (!found)
+    throw new ChaosError(
+      'DAEMON_NO_ADDRESS',
+      `Interface ${iface} has no IPv4 address (besides the VIPs)`,
+    );
+  return found.address;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('chaos-vrrpd')
+    .description('VRRP daemon (keepalived.conf syntax, wire-compatible with keepalived)')
+    .requiredOption('-f, --config <file>', 'keepalived.conf to run')
+    .option('--events <file>', 'append the JSON-lines event log here')
+    .option('--address <ip>', 'primary address (default: the interface first IPv4 address)')
+    .option('--pid-file <file>', 'write our pid here (overwritten: no stale-pid trap)')
+    .option('-q, --quiet', 'do not echo events to stdout')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const opts = program.opts<Options>();
+
+  const parsed = loadKeepalivedConf(opts.config, fsSource());
+  for (const w of parsed.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+  const conf = assertValidKeepalivedConf(parsed);
+  if (conf.instances.length === 0)
+    throw new InputError('DAEMON_NO_INSTANCES', `${opts.config} defines no vrrp_instance`);
+
+  const scheduler = new SystemScheduler();
+  const events = new JsonlEventLog(
+    opts.events,
+    { node: os.hostname(), pid: process.pid },
+    () => scheduler.now(),
+    opts.quiet ? undefined : (line) => process.stdout.write(line),
+  );
+  if (opts.pidFile) fs.writeFileSync(opts.pidFile, `${process.pid}\n`);
+
+  const byInterface = new Map<string, InstanceConfig[]>();
+  for (const inst of conf.instances)
+    byInterface.set(inst.interface, [...(byInterface.get(inst.interface) ?? []), inst]);
+
+  const runners: InstanceRunner[] = [];
+  const closers: (() => void)[] = [];
+  const vips = new IprouteVips();
+  const garp = new ArpingGarp();
+  const scripts = new ChildProcessScripts();
+  for (const [iface, instances] of byInterface) {
+    const allVips = instances.flatMap((i) => i.vips.map((v) => v.address));
+    const address = opts.address ?? primaryAddress(iface, allVips);
+    const transport = new RawSocketTransport({
+      iface,
+      address,
+      multicast: instances.some((i) => i.unicastPeers.length === 0),
+    });
+    const decodeErrors = { count: 0 };
+    transport.onError((error) => {
+      decodeErrors.count++;
+      events.write({ event: 'socket-error', iface, message: error.message });
+    });
+    const link = new SysfsLinkMonitor(iface);
+    closers.push(
+      () => transport.close(),
+      () => link.close(),
+    );
+    const local = instances.map(
+      (config) =>
+        new InstanceRunner({ config, address, scheduler, transport, vips, garp, scripts, events }),
+    );
+    transport.onPacket((datagram) => {
+      for (const r of local) r.packet(datagram);
+    });
+    link.onChange((up) => {
+      events.write({ event: 'link', iface, up });
+      for (const r of local) {
+        if (!conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(up);
+      }
+    });
+    for (const r of local) {
+      await r.start();
+      if (!link.isUp() && !conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(false);
+    }
+    runners.push(...local);
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      events.write({ event: 'signal', signal });
+      Promise.all(runners.map((r) => r.shutdown()))
+        .catch(() => undefined)
+        .finally(() => {
+          for (const c of closers) c();
+          if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
+          resolve(0);
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () =>
+      events.write({
+        event: 'signal',
+        signal: 'SIGHUP',
+        note: 'reload is not supported; restart to apply a new config',
+      }),
+    );
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ValidationError) {
+        process.stderr.write(`${error.diagnostics.map(formatDiagnostic).join('\n')}\n`);
+        process.exit(2);
+      }
+      const name = (error as { code?: string }).code;
+      if (
+        error instanceof InputError ||
+        name === 'commander.missingMandatoryOptionValue' ||
+        name?.startsWith('commander.')
+      ) {
+        process.stderr.write(`chaos-vrrpd: ${(error as Error).message}\n`);
+        process.exit(name === 'commander.helpDisplayed' || name === 'commander.version' ? 0 : 2);
+      }
+      process.stderr.write(
+        `chaos-vrrpd: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(3);
+    },
+  );
+}
