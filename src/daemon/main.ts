@@ -20,15 +20,18 @@ import {
   ChildProcessScripts,
   IprouteVips,
   JsonlEventLog,
+  StateFile,
   SysfsLinkMonitor,
   SystemScheduler,
 } from './system';
+import type { DaemonEvent } from './ports';
 
 interface Options {
   config: string;
   events?: string;
   address?: string;
   pidFile?: string;
+  stateFile: string;
   quiet?: boolean;
 }
 
@@ -52,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--events <file>', 'append the JSON-lines event log here')
     .option('--address <ip>', 'primary address (default: the interface first IPv4 address)')
     .option('--pid-file <file>', 'write our pid here (overwritten: no stale-pid trap)')
+    .option(
+      '--state-file <file>',
+      'keep the current state here as JSON (replaced on every change)',
+      '/run/chaos-vrrpd/state.json',
+    )
     .option('-q, --quiet', 'do not echo events to stdout')
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -64,19 +72,43 @@ async function main(argv: string[]): Promise<number> {
     throw new InputError('DAEMON_NO_INSTANCES', `${opts.config} defines no vrrp_instance`);
 
   const scheduler = new SystemScheduler();
-  const events = new JsonlEventLog(
+  const log = new JsonlEventLog(
     opts.events,
     { node: os.hostname(), pid: process.pid },
     () => scheduler.now(),
     opts.quiet ? undefined : (line) => process.stdout.write(line),
   );
+  const runners: InstanceRunner[] = [];
+  const stateFile = new StateFile(opts.stateFile, (message) =>
+    log.write({ event: 'state-file-error', message }),
+  );
+  const writeState = (): void =>
+    stateFile.update(
+      runners.map((r) => {
+        const st = r.snapshot;
+        return {
+          name: r.name,
+          vrid: st.config.vrid,
+          state: st.state,
+          priority: st.effectivePriority,
+          vips: st.state === 'MASTER' ? st.config.vips.map((v) => v.address) : [],
+        };
+      }),
+      scheduler.now(),
+    );
+  // Every event may follow a state change: refresh the state file (written only on change).
+  const events = {
+    write(event: DaemonEvent): void {
+      log.write(event);
+      writeState();
+    },
+  };
   if (opts.pidFile) fs.writeFileSync(opts.pidFile, `${process.pid}\n`);
 
   const byInterface = new Map<string, InstanceConfig[]>();
   for (const inst of conf.instances)
     byInterface.set(inst.interface, [...(byInterface.get(inst.interface) ?? []), inst]);
 
-  const runners: InstanceRunner[] = [];
   const closers: (() => void)[] = [];
   const vips = new IprouteVips();
   const garp = new ArpingGarp();
@@ -112,11 +144,11 @@ async function main(argv: string[]): Promise<number> {
         if (!conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(up);
       }
     });
+    runners.push(...local);
     for (const r of local) {
       await r.start();
       if (!link.isUp() && !conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(false);
     }
-    runners.push(...local);
   }
 
   return new Promise<number>((resolve) => {
@@ -130,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
         .finally(() => {
           for (const c of closers) c();
           if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
+          stateFile.remove();
           resolve(0);
         });
     };

@@ -4,6 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { VipConfig } from '../vrrp/config';
 import type {
@@ -86,14 +87,21 @@ export class IprouteVips implements VipManager {
 export class ArpingGarp implements GarpSender {
   constructor(private readonly arping = 'arping') {}
 
+  /**
+   * keepalived sends its burst back to back (garp_interval 0). iputils arping cannot: `-i 0`
+   * sends one packet only and every run lingers a second waiting for replies (measured with
+   * iputils 20221126). So the burst is `count` single-shot arpings started together: the
+   * packets leave within a few milliseconds, and the lingering happens in the background.
+   */
   async send(vips: readonly VipConfig[], iface: string, count: number): Promise<void> {
-    // keepalived sends its burst back to back: interval 0.
     await Promise.all(
-      vips.map((v) =>
-        run(
-          this.arping,
-          ['-q', '-U', '-c', String(count), '-i', '0', '-I', v.device ?? iface, v.address],
-          10_000,
+      vips.flatMap((v) =>
+        Array.from({ length: count }, () =>
+          run(
+            this.arping,
+            ['-q', '-U', '-c', '1', '-w', '1', '-I', v.device ?? iface, v.address],
+            5_000,
+          ),
         ),
       ),
     );
@@ -196,5 +204,54 @@ export class JsonlEventLog implements EventSink {
       JSON.stringify({ ts: new Date(t).toISOString(), t, ...this.base, ...event }) + '\n';
     if (this.fd !== undefined) fs.writeSync(this.fd, line);
     this.echo?.(line);
+  }
+}
+
+/** One instance in the daemon's state file. */
+export interface InstanceStatus {
+  name: string;
+  vrid: number;
+  state: string;
+  priority: number;
+  /** The VIPs this instance holds (all of its VIPs when MASTER, none otherwise). */
+  vips: string[];
+}
+
+/**
+ * The daemon's current state as one JSON file, replaced atomically (write + rename) whenever it
+ * changes: what `vrrp-status` in the lab images reads. Problems writing it are reported once
+ * through `onError` and never stop the daemon.
+ */
+export class StateFile {
+  private last = '';
+  private failed = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly onError: (message: string) => void,
+  ) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+    } catch {
+      // Reported by the first write.
+    }
+  }
+
+  update(instances: readonly InstanceStatus[], now: number): void {
+    const body = JSON.stringify({ pid: process.pid, instances });
+    if (body === this.last) return;
+    this.last = body;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, updatedAt: now, instances })}\n`);
+      fs.renameSync(tmp, this.file);
+    } catch (error) {
+      if (!this.failed) this.onError(`state file ${this.file}: ${(error as Error).message}`);
+      this.failed = true;
+    }
+  }
+
+  remove(): void {
+    fs.rmSync(this.file, { force: true });
   }
 }
