@@ -5,6 +5,10 @@ import { EXIT, describeError, exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
 import { registerConfCommands } from './conf';
 import { registerAnalyzeCommand } from './analyze';
+import { registerLabCommands } from './lab';
+import { registerFaultCommands } from './fault';
+import { registerRunCommand } from './run';
+import { registerValidateCommand } from './validate';
 
 /** A command sets the exit code through this; the program returns it. */
 export interface CommandContext {
@@ -25,6 +29,10 @@ export function buildProgram(ctx: CommandContext): Command {
     });
   registerConfCommands(program, ctx);
   registerAnalyzeCommand(program, ctx);
+  registerLabCommands(program, ctx);
+  registerFaultCommands(program, ctx);
+  registerRunCommand(program, ctx);
+  registerValidateCommand(program, ctx);
   return program;
 }
 

@@ -1,0 +1,397 @@
+/**
+ * The lab's three images (web, mysql, prober), built from docker/<name>/ with dockerode and
+ * tagged by what went into them: `chaos/<name>:<12 hex of sha256(inputs)>`. An existing tag is
+ * reused without building, so images are rebuilt only when their inputs change.
+ *
+ * Inputs of an image: the files of docker/<name>/, and for the images that run our code
+ * (web, prober) the dist/src JS they copy, package.json and package-lock.json (which pins the
+ * production node_modules copied beside it).
+ *
+ * The build context is staged in a temp dir:
+ *   Dockerfile, ...            docker/<name>/**
+ *   chaos/package.json
+ *   chaos/dist/src/**          (*.js, *.js.map)
+ *   chaos/node_modules/**      the production closure of APP_MODULES (no dockerode); native
+ *                              build outputs are left out: the web image compiles raw-socket
+ *                              for Debian's Node 18, the prober does not get raw-socket at all
+ * and streamed to the engine as a tar (`tar -c`).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Dockerode from 'dockerode';
+import { ChaosError } from '../errors';
+
+export interface LabImages {
+  web: string;
+  mysql: string;
+  prober: string;
+}
+
+export type ImageName = keyof LabImages;
+
+export interface EnsureImagesOptions {
+  docker: Dockerode;
+  /** The checkout: holds docker/, dist/, node_modules/, package.json. */
+  rootDir: string;
+  progress?: (line: string) => void;
+  /** Build even when the tag exists (the engine's layer cache still applies). */
+  rebuild?: boolean;
+  /** With a build: do not use the engine's layer cache (cold build). */
+  noCache?: boolean;
+  /** Only these images (default: all three). */
+  only?: readonly ImageName[];
+}
+
+/** Label on every image; the value is the image name. */
+export const IMAGE_LABEL = 'org.chaos.image';
+/** Label with the full input hash. */
+export const INPUTS_LABEL = 'org.chaos.inputs';
+
+/** What the daemon, the shop and the prober load at run time. Not dockerode. */
+export const APP_MODULES = ['commander', 'yaml', 'zod', 'mysql2', 'raw-socket', 'pcap-parser'];
+
+/** Bump when the staging recipe below changes in a way the input files do not show. */
+const RECIPE_VERSION = '1';
+
+interface ImageRecipe {
+  name: ImageName;
+  /** Copies chaos/ (package.json, dist/src, node_modules). */
+  app: boolean;
+  /** Modules left out of its node_modules (with what only they need). */
+  withoutModules: readonly string[];
+}
+
+export const IMAGE_RECIPES: readonly ImageRecipe[] = [
+  { name: 'mysql', app: false, withoutModules: [] },
+  { name: 'prober', app: true, withoutModules: ['raw-socket'] },
+  { name: 'web', app: true, withoutModules: [] },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Pure parts: the dependency closure, the hash, the tag.
+
+interface LockPackage {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  dev?: boolean;
+}
+
+export interface PackageLock {
+  packages: Record<string, LockPackage>;
+}
+
+/**
+ * The node_modules paths (`node_modules/a`, `node_modules/a/node_modules/b`) that `roots` need,
+ * resolved as Node does: a dependency of P is P/node_modules/D, else the nearest ancestor's.
+ * Missing optional dependencies are skipped; a missing required one is an error.
+ */
+export function dependencyClosure(lock: PackageLock, roots: readonly string[]): string[] {
+  const found = new Set<string>();
+  const resolve = (from: string, dep: string): string | undefined => {
+    let base = from;
+    for (;;) {
+      const candidate = `${base ? `${base}/` : ''}node_modules/${dep}`;
+      if (lock.packages[candidate]) return candidate;
+      if (!base) return undefined;
+      const cut = base.lastIndexOf('/node_modules/');
+      base = cut === -1 ? '' : base.slice(0, cut);
+    }
+  };
+  const visit = (from: string, dep: string, optional: boolean) => {
+    const at = resolve(from, dep);
+    if (!at) {
+      if (optional) return;
+      throw new ChaosError(
+        'NODE_MODULES_MISSING',
+        `package-lock.json has no ${dep} (needed by ${from || 'the app'}); run \`npm ci\``,
+      );
+    }
+    if (found.has(at)) return;
+    found.add(at);
+    const pkg = lock.packages[at] ?? {};
+    for (const d of Object.keys(pkg.dependencies ?? {})) visit(at, d, false);
+    for (const d of Object.keys(pkg.optionalDependencies ?? {})) visit(at, d, true);
+  };
+  for (const r of roots) visit('', r, false);
+  return [...found].sort();
+}
+
+/** One file of a build context: where it comes from and its path in the context. */
+export interface ContextFile {
+  from: string;
+  to: string;
+}
+
+/**
+ * sha256 over (context path, content) of each hashed input, in path order, with the image
+ * name and recipe version. `read` gives a file's bytes (tests pass a map).
+ */
+export function inputsHash(
+  name: ImageName,
+  inputs: readonly ContextFile[],
+  read: (file: string) => Uint8Array,
+): string {
+  const h = createHash('sha256');
+  h.update(`chaos-image ${name} recipe ${RECIPE_VERSION}\n`);
+  for (const f of [...inputs].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
+    const bytes = read(f.from);
+    h.update(`${f.to}\0${bytes.length}\0`);
+    h.update(bytes);
+  }
+  return h.digest('hex');
+}
+
+export function imageTag(name: ImageName, hash: string): string {
+  return `chaos/${name}:${hash.slice(0, 12)}`;
+}
+
+/** Keeps the last `max` lines. */
+export class LastLines {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly max = 20) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.shift();
+  }
+
+  toString(): string {
+    return this.lines.join('\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File system: collecting inputs and staging the context.
+
+function walk(dir: string, filter: (rel: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const rec = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (!filter(r)) continue;
+      if (e.isDirectory()) rec(r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  rec('');
+  return out.sort();
+}
+
+interface ImagePlan {
+  name: ImageName;
+  /** Files that decide the tag. */
+  inputs: ContextFile[];
+  /** Files copied into the context. */
+  context: ContextFile[];
+}
+
+const REQUIRED_DIST = ['src/daemon/main.js', 'src/shop/main.js', 'src/prober/main.js'];
+
+export function assertDist(rootDir: string): void {
+  const missing = REQUIRED_DIST.filter((f) => !fs.existsSync(path.join(rootDir, 'dist', f)));
+  if (missing.length > 0)
+    throw new ChaosError(
+      'DIST_MISSING',
+      `The images copy the compiled JS, but ${missing
+        .map((f) => `dist/${f}`)
+        .join(
+          ', ',
+        )} ${missing.length === 1 ? 'is' : 'are'} missing in ${rootDir}: run \`npm run build\``,
+    );
+}
+
+function planImage(rootDir: string, recipe: ImageRecipe, lock: PackageLock): ImagePlan {
+  const dockerDir = path.join(rootDir, 'docker', recipe.name);
+  if (!fs.existsSync(path.join(dockerDir, 'Dockerfile')))
+    throw new ChaosError('IMAGE_BUILD_FAILED', `No Dockerfile in ${dockerDir}`);
+  const own = walk(dockerDir).map((rel) => ({ from: path.join(dockerDir, rel), to: rel }));
+  if (!recipe.app) return { name: recipe.name, inputs: own, context: own };
+
+  const distDir = path.join(rootDir, 'dist', 'src');
+  const dist = walk(distDir, (rel) => !rel.endsWith('.d.ts')).map((rel) => ({
+    from: path.join(distDir, rel),
+    to: `chaos/dist/src/${rel}`,
+  }));
+  const pkg = { from: path.join(rootDir, 'package.json'), to: 'chaos/package.json' };
+  const lockFile = { from: path.join(rootDir, 'package-lock.json'), to: 'package-lock.json' };
+
+  const roots = APP_MODULES.filter((m) => !recipe.withoutModules.includes(m));
+  const modules: ContextFile[] = [];
+  for (const modPath of dependencyClosure(lock, roots)) {
+    const abs = path.join(rootDir, modPath);
+    if (!fs.existsSync(abs))
+      throw new ChaosError('NODE_MODULES_MISSING', `${abs} is missing: run \`npm ci\``);
+    // A native addon's build/ was compiled for the host's Node: the image compiles its own.
+    const native = fs.existsSync(path.join(abs, 'binding.gyp'));
+    const skip = (r: string) =>
+      r === 'node_modules' || r.startsWith('node_modules/') || (native && /^build(\/|$)/.test(r));
+    for (const rel of walk(abs, (r) => !skip(r)))
+      modules.push({ from: path.join(abs, rel), to: `chaos/${modPath}/${rel}` });
+  }
+  return {
+    name: recipe.name,
+    inputs: [...own, ...dist, pkg, lockFile],
+    context: [...own, ...dist, pkg, ...modules],
+  };
+}
+
+function stageContext(plan: ImagePlan): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-image-${plan.name}-`));
+  for (const f of plan.context) {
+    const dest = path.join(dir, f.to);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(f.from, dest);
+    fs.chmodSync(dest, fs.statSync(f.from).mode & 0o777);
+  }
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Docker.
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function imageExists(docker: Dockerode, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw new ChaosError('DOCKER_FAILED', `Failed to inspect image ${tag}: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+async function buildImage(
+  docker: Dockerode,
+  contextDir: string,
+  name: ImageName,
+  tag: string,
+  hash: string,
+  noCache: boolean,
+  progress: (line: string) => void,
+): Promise<void> {
+  const last = new LastLines(20);
+  const emit = (text: string) => {
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trimEnd();
+      if (line === '') continue;
+      last.push(line);
+      progress(`${name}: ${line}`);
+    }
+  };
+  const failed = (why: string, cause?: unknown) =>
+    new ChaosError(
+      'IMAGE_BUILD_FAILED',
+      `Failed to build image ${tag} from docker/${name}: ${why}\n--- last lines of the build ---\n${last.toString()}`,
+      { cause },
+    );
+
+  const tar = spawn('tar', ['-C', contextDir, '-cf', '-', '.'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tarErr = '';
+  tar.stderr.on('data', (d: Buffer) => (tarErr += d.toString()));
+  const tarDone = new Promise<void>((resolve, reject) => {
+    tar.on('error', reject);
+    tar.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`tar exited ${code}: ${tarErr.trim()}`)),
+    );
+  });
+  tarDone.catch(() => undefined);
+
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.buildImage(tar.stdout, {
+      t: tag,
+      labels: { [IMAGE_LABEL]: name, [INPUTS_LABEL]: hash },
+      rm: true,
+      forcerm: true,
+      nocache: noCache,
+    });
+  } catch (error) {
+    tar.kill();
+    throw failed(`the engine refused the build: ${errorText(error)}`, error);
+  }
+
+  let buildError: string | undefined;
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error) => (error ? reject(error) : resolve()),
+      (event: BuildEvent) => {
+        if (event.stream) emit(event.stream);
+        else if (event.status) emit(event.status);
+        if (event.error) {
+          buildError = event.errorDetail?.message ?? event.error;
+          emit(`ERROR: ${buildError}`);
+        }
+      },
+    );
+  }).catch((error: unknown) => {
+    throw failed(`the build stream broke: ${errorText(error)}`, error);
+  });
+  try {
+    await tarDone;
+  } catch (error) {
+    throw failed(`could not send the context: ${errorText(error)}`, error);
+  }
+  if (buildError !== undefined) throw failed(buildError);
+  if (!(await imageExists(docker, tag)))
+    throw failed('the engine reported no error, but the tag does not exist');
+}
+
+/**
+ * Makes sure the three images exist; builds those whose tag (input hash) is missing, or all
+ * with `rebuild`. Throws DIST_MISSING without dist/, IMAGE_BUILD_FAILED (with the last 20
+ * lines of output) when a build fails.
+ */
+export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages> {
+  const { docker, rootDir } = opts;
+  const progress = opts.progress ?? (() => undefined);
+  assertDist(rootDir);
+  const lock = JSON.parse(
+    fs.readFileSync(path.join(rootDir, 'package-lock.json'), 'utf8'),
+  ) as PackageLock;
+
+  const tags: Partial<LabImages> = {};
+  for (const recipe of IMAGE_RECIPES) {
+    if (opts.only && !opts.only.includes(recipe.name)) continue;
+    const plan = planImage(rootDir, recipe, lock);
+    const hash = inputsHash(recipe.name, plan.inputs, (f) => fs.readFileSync(f));
+    const tag = imageTag(recipe.name, hash);
+    tags[recipe.name] = tag;
+    if (!opts.rebuild && (await imageExists(docker, tag))) {
+      progress(`${recipe.name}: using ${tag}`);
+      continue;
+    }
+    progress(`${recipe.name}: building ${tag}`);
+    const started = Date.now();
+    const contextDir = stageContext(plan);
+    try {
+      await buildImage(docker, contextDir, recipe.name, tag, hash, opts.noCache ?? false, progress);
+    } finally {
+      fs.rmSync(contextDir, { recursive: true, force: true });
+    }
+    progress(`${recipe.name}: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return {
+    web: tags.web ?? '',
+    mysql: tags.mysql ?? '',
+    prober: tags.prober ?? '',
+  };
+}

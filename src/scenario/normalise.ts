@@ -1,0 +1,300 @@
+/**
+ * Schema-valid scenario input -> Scenario: defaults, durations in ms, targets as lists, then the
+ * rules zod cannot state (known node names, one condition per expect, a node role that fits the
+ * fault). Every problem is returned, each with its path in the document. Pure.
+ */
+import { parseDuration } from './duration';
+import { normaliseLab, inSubnet, parseCidr, type IssuePath, type PathIssue } from './lab';
+import {
+  EXPECT_CONDITIONS,
+  type ExpectationInput,
+  type FaultStepInput,
+  type HealStepInput,
+  type ScenarioFile,
+} from './schema';
+import {
+  DEFAULT_GAP_TOLERANCE_MS,
+  DEFAULT_PROBE_INTERVAL_MS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  type Expectation,
+  type FaultSpec,
+  type HealSpec,
+  type RogueSpec,
+  type Scenario,
+  type ScenarioLab,
+  type Step,
+} from './types';
+
+export type { PathIssue } from './lab';
+
+/** Durations were checked by the schema's pattern; this only narrows the type. */
+function ms(text: string): number {
+  return parseDuration(text) ?? 0;
+}
+
+function targetsOf(
+  step: { node?: string | undefined; nodes?: string[] | undefined },
+  at: IssuePath,
+  issues: PathIssue[],
+  required: boolean,
+): string[] | undefined {
+  if (step.node !== undefined && step.nodes !== undefined) {
+    issues.push({ path: [...at, 'nodes'], message: 'give node or nodes, not both', atKey: true });
+    return [step.node, ...step.nodes];
+  }
+  if (step.node !== undefined) return [step.node];
+  if (step.nodes !== undefined) return step.nodes;
+  if (required) issues.push({ path: at, message: 'this fault needs a target: node or nodes' });
+  return undefined;
+}
+
+function faultSpec(
+  s: FaultStepInput,
+  at: IssuePath,
+  lab: ScenarioLab,
+  issues: PathIssue[],
+): FaultSpec {
+  const nodes = (): string[] =>
+    targetsOf(s as { node?: string; nodes?: string[] }, at, issues, true) ?? [];
+  switch (s.fault) {
+    case 'power-off':
+    case 'graceful-stop':
+    case 'network-down':
+    case 'pause':
+      return { kind: s.fault, nodes: nodes() };
+    case 'kill-process':
+      return { kind: s.fault, nodes: nodes(), process: s.process ?? 'nginx' };
+    case 'block-multicast':
+    case 'block-vrrp':
+      return { kind: s.fault, nodes: nodes(), direction: s.direction ?? 'both' };
+    case 'partition':
+      return { kind: s.fault, between: s.between };
+    case 'loss':
+      return { kind: s.fault, nodes: nodes(), rate: s.rate };
+    case 'delay':
+      return {
+        kind: s.fault,
+        nodes: nodes(),
+        latencyMs: ms(s.latency),
+        jitterMs: s.jitter === undefined ? 0 : ms(s.jitter),
+      };
+    case 'rogue-advert': {
+      const rogue: RogueSpec = {
+        name: s.rogue ?? 'rogue',
+        address: s.address,
+        priority: s.priority ?? 254,
+        password: s.password ?? null,
+        vrid: s.vrid ?? lab.vrid,
+        advertIntervalMs: s.advertInt === undefined ? 1000 : ms(s.advertInt),
+      };
+      if (!inSubnet(rogue.address, parseCidr(lab.subnet)))
+        issues.push({
+          path: [...at, 'address'],
+          message: `the rogue's address ${rogue.address} is outside subnet ${lab.subnet}`,
+        });
+      return { kind: s.fault, rogue };
+    }
+  }
+}
+
+function healSpec(s: HealStepInput, at: IssuePath, issues: PathIssue[]): HealSpec {
+  const h: HealSpec = { kind: s.heal };
+  const nodes = targetsOf(s, at, issues, false);
+  if (nodes) h.nodes = nodes;
+  if (s.between) h.between = s.between;
+  if (s.rogue !== undefined) h.rogue = s.rogue;
+  if (s.process !== undefined) h.process = s.process;
+  if (s.direction !== undefined) h.direction = s.direction;
+  return h;
+}
+
+function expectation(e: ExpectationInput, at: IssuePath, issues: PathIssue[]): Expectation {
+  const given = EXPECT_CONDITIONS.filter((k) => e[k] !== undefined);
+  if (given.length !== 1) {
+    issues.push({
+      path: at,
+      message:
+        given.length === 0
+          ? `expect needs one condition: ${EXPECT_CONDITIONS.join(', ')}`
+          : `expect takes one condition, got ${given.join(' and ')}: use one expect step each`,
+      atKey: true,
+    });
+  }
+  if (e.vipOwner !== undefined) return { kind: 'vip-owner', node: e.vipOwner };
+  if (e.noOwner !== undefined) return { kind: 'no-owner' };
+  if (e.splitBrain !== undefined) return { kind: 'split-brain', present: e.splitBrain };
+  if (e.state !== undefined) return { kind: 'state', node: e.state.node, state: e.state.is };
+  if (e.lastOutage !== undefined) return { kind: 'last-outage', underMs: ms(e.lastOutage.under) };
+  if (e.servedBy !== undefined) return { kind: 'served-by', node: e.servedBy };
+  const sw = e.switchover ?? {};
+  const out: Expectation = {
+    kind: 'switchover',
+    toleranceMs: sw.tolerance === undefined ? DEFAULT_GAP_TOLERANCE_MS : ms(sw.tolerance),
+  };
+  if (sw.from !== undefined) out.from = sw.from;
+  if (sw.to !== undefined) out.to = sw.to;
+  if (sw.gap !== undefined) out.gapMs = ms(sw.gap);
+  return out;
+}
+
+/** Names a step or expectation refers to, with where they are written. */
+function references(
+  step: Step,
+  at: IssuePath,
+  raw: object,
+): { name: string; path: IssuePath; vrrp: boolean }[] {
+  const refs: { name: string; path: IssuePath; vrrp: boolean }[] = [];
+  // Targets were written as `node: X` or `nodes: [...]` (node first when both).
+  const list = (names: readonly string[] | undefined, vrrp: boolean): void => {
+    const single = 'node' in raw ? 1 : 0;
+    names?.forEach((name, i) =>
+      refs.push({
+        name,
+        path: i < single ? [...at, 'node'] : [...at, 'nodes', i - single],
+        vrrp,
+      }),
+    );
+  };
+  switch (step.kind) {
+    case 'fault': {
+      const f = step.fault;
+      if (f.kind === 'partition') {
+        f.between.forEach((side, s) =>
+          side.forEach((name, i) =>
+            refs.push({ name, path: [...at, 'between', s, i], vrrp: false }),
+          ),
+        );
+      } else if (f.kind !== 'rogue-advert') {
+        list(f.nodes, f.kind === 'graceful-stop');
+      }
+      break;
+    }
+    case 'heal':
+      list(step.heal.nodes, false);
+      step.heal.between?.forEach((side, s) =>
+        side.forEach((name, i) => refs.push({ name, path: [...at, 'between', s, i], vrrp: false })),
+      );
+      break;
+    case 'expect': {
+      const e = step.expect;
+      const p = [...at, 'expect'];
+      if (e.kind === 'vip-owner') refs.push({ name: e.node, path: [...p, 'vipOwner'], vrrp: true });
+      if (e.kind === 'served-by') refs.push({ name: e.node, path: [...p, 'servedBy'], vrrp: true });
+      if (e.kind === 'state')
+        refs.push({ name: e.node, path: [...p, 'state', 'node'], vrrp: true });
+      if (e.kind === 'switchover') {
+        if (e.from !== undefined)
+          refs.push({ name: e.from, path: [...p, 'switchover', 'from'], vrrp: true });
+        if (e.to !== undefined)
+          refs.push({ name: e.to, path: [...p, 'switchover', 'to'], vrrp: true });
+      }
+      break;
+    }
+    case 'wait':
+      break;
+  }
+  return refs;
+}
+
+export function normaliseScenario(
+  file: ScenarioFile,
+  baseDir: string,
+): { scenario: Scenario; issues: PathIssue[] } {
+  const { lab, issues } = normaliseLab(file.lab, baseDir);
+  const steps: Step[] = [];
+  const rogues = new Map<string, { spec: RogueSpec; at: IssuePath }>();
+  file.steps.forEach((input, i) => {
+    const at: IssuePath = ['steps', i];
+    const note = input.note !== undefined ? { note: input.note } : {};
+    if ('fault' in input) {
+      const fault = faultSpec(input, at, lab, issues);
+      if (fault.kind === 'rogue-advert') {
+        const prev = rogues.get(fault.rogue.name);
+        if (lab.nodes.some((n) => n.name === fault.rogue.name))
+          issues.push({
+            path: [...at, 'rogue'],
+            message: `the rogue router cannot be called ${fault.rogue.name}: a lab node has that name`,
+          });
+        else if (prev && JSON.stringify(prev.spec) !== JSON.stringify(fault.rogue))
+          issues.push({
+            path: at,
+            message: `rogue ${fault.rogue.name} is defined twice with different settings: give the second one another name (rogue: ...)`,
+          });
+        else rogues.set(fault.rogue.name, { spec: fault.rogue, at });
+      }
+      steps.push({ kind: 'fault', fault, ...note });
+    } else if ('heal' in input) {
+      steps.push({ kind: 'heal', heal: healSpec(input, at, issues), ...note });
+    } else if ('wait' in input) {
+      steps.push({ kind: 'wait', ms: ms(input.wait), ...note });
+    } else {
+      const e = input.expect;
+      steps.push({
+        kind: 'expect',
+        expect: expectation(e, [...at, 'expect'], issues),
+        withinMs: e.within === undefined ? null : ms(e.within),
+        ...note,
+      });
+    }
+  });
+
+  // Names: lab nodes, plus rogue routers that a rogue-advert fault brings.
+  const roles = new Map(lab.nodes.map((n) => [n.name, n.role]));
+  steps.forEach((step, i) => {
+    for (const ref of references(step, ['steps', i], file.steps[i] ?? {})) {
+      const role = roles.get(ref.name);
+      if (role === undefined && !rogues.has(ref.name)) {
+        const known = [...roles.keys(), ...rogues.keys()].join(', ');
+        issues.push({
+          path: ref.path,
+          message: `no node named ${ref.name} in the lab (have ${known})`,
+        });
+      } else if (ref.vrrp && role !== undefined && role !== 'web') {
+        issues.push({ path: ref.path, message: `${ref.name} is a ${role} node: it runs no VRRP` });
+      }
+    }
+    if (step.kind === 'heal' && step.heal.rogue !== undefined && !rogues.has(step.heal.rogue))
+      issues.push({
+        path: ['steps', i, 'rogue'],
+        message: `no rogue router named ${step.heal.rogue} (a rogue-advert fault names it)`,
+      });
+  });
+
+  const probe = {
+    url: file.probe?.url ?? `http://${lab.vip}/`,
+    intervalMs: file.probe?.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+    timeoutMs: file.probe?.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+  };
+  let slo: Scenario['slo'] = null;
+  if (file.slo) {
+    slo = {};
+    if (file.slo.availability !== undefined) slo.availability = file.slo.availability;
+    if (file.slo.maxDowntime !== undefined) slo.maxDowntimeMs = ms(file.slo.maxDowntime);
+    if (file.slo.incidentsPerYear !== undefined) slo.incidentsPerYear = file.slo.incidentsPerYear;
+  }
+  return {
+    scenario: {
+      name: file.name,
+      description: file.description ?? '',
+      drivers: file.drivers ?? [],
+      lab,
+      probe,
+      steps,
+      slo,
+    },
+    issues,
+  };
+}
+
+/** The rogue routers a scenario's rogue-advert faults bring, by name (first definition). */
+export function scenarioRogues(scenario: Scenario): RogueSpec[] {
+  const byName = new Map<string, RogueSpec>();
+  for (const step of scenario.steps)
+    if (
+      step.kind === 'fault' &&
+      step.fault.kind === 'rogue-advert' &&
+      !byName.has(step.fault.rogue.name)
+    )
+      byName.set(step.fault.rogue.name, step.fault.rogue);
+  return [...byName.values()];
+}

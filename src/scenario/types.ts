@@ -1,0 +1,119 @@
+/**
+ * A scenario after loading: defaults filled in, durations in milliseconds, targets as lists,
+ * every name checked against the lab. Plain data (JSON-serialisable); what the runner and the
+ * drivers consume.
+ */
+import type { VrrpStateName } from '../vrrp/state-machine';
+import type { DriverName, FaultKind } from './schema';
+
+export type { DriverName, FaultKind } from './schema';
+
+export type NodeRole = 'web' | 'mysql' | 'prober';
+export type VrrpImplementation = 'chaos' | 'keepalived';
+export type Direction = 'in' | 'out' | 'both';
+
+/**
+ * One node of the lab. The same shape as LabSpec's nodes (src/lab/lab-file.ts, written by the
+ * lab engineer): a ScenarioLab is assignable to a LabSpec.
+ */
+export interface ScenarioLabNode {
+  name: string;
+  role: NodeRole;
+  address: string;
+  /** Web nodes: which VRRP daemon runs (default chaos, as seedLabSpec()). */
+  vrrp?: VrrpImplementation;
+  /** Web nodes: keepalived.conf on disk (absolute, resolved from the scenario file's folder). */
+  configPath?: string;
+  /** Web nodes: the keepalived.conf text (the file's, or the seed's rendered for this lab). */
+  configText?: string;
+}
+
+/** The lab a scenario runs on: LabSpec's shape (see ScenarioLabNode). */
+export interface ScenarioLab {
+  name: string;
+  subnet: string;
+  gateway: string;
+  vip: string;
+  vrid: number;
+  nodes: ScenarioLabNode[];
+}
+
+export interface ProbeSpec {
+  url: string;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface RogueSpec {
+  name: string;
+  address: string;
+  priority: number;
+  /** null: no authentication. */
+  password: string | null;
+  vrid: number;
+  advertIntervalMs: number;
+}
+
+/** A fault as the scenario states it. Node faults list their targets. */
+export type FaultSpec =
+  | { kind: 'power-off' | 'graceful-stop' | 'network-down' | 'pause'; nodes: string[] }
+  | { kind: 'kill-process'; nodes: string[]; process: string }
+  | { kind: 'block-multicast' | 'block-vrrp'; nodes: string[]; direction: Direction }
+  | { kind: 'partition'; between: [string[], string[]] }
+  | { kind: 'loss'; nodes: string[]; rate: number }
+  | { kind: 'delay'; nodes: string[]; latencyMs: number; jitterMs: number }
+  | { kind: 'rogue-advert'; rogue: RogueSpec };
+
+/** Which applied faults a heal step heals; unset fields match any. */
+export interface HealSpec {
+  kind: FaultKind | 'all';
+  nodes?: string[];
+  between?: [string[], string[]];
+  rogue?: string;
+  process?: string;
+  direction?: Direction;
+}
+
+export type Expectation =
+  | { kind: 'vip-owner'; node: string }
+  | { kind: 'no-owner' }
+  | { kind: 'split-brain'; present: boolean }
+  | { kind: 'state'; node: string; state: VrrpStateName }
+  | { kind: 'last-outage'; underMs: number }
+  | { kind: 'served-by'; node: string }
+  | {
+      kind: 'switchover';
+      from?: string;
+      to?: string;
+      gapMs?: number;
+      toleranceMs: number;
+    };
+
+export type Step =
+  | { kind: 'fault'; fault: FaultSpec; note?: string }
+  | { kind: 'heal'; heal: HealSpec; note?: string }
+  | { kind: 'wait'; ms: number; note?: string }
+  | { kind: 'expect'; expect: Expectation; withinMs: number | null; note?: string };
+
+export interface Slo {
+  /** Percent, e.g. 99.99. */
+  availability?: number;
+  maxDowntimeMs?: number;
+  incidentsPerYear?: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Drivers the scenario is meaningful on; empty: all. */
+  drivers: DriverName[];
+  lab: ScenarioLab;
+  probe: ProbeSpec;
+  steps: Step[];
+  slo: Slo | null;
+}
+
+/** Default switchover gap tolerance: real keepalived met the RFC bound within 1 ms. */
+export const DEFAULT_GAP_TOLERANCE_MS = 20;
+export const DEFAULT_PROBE_INTERVAL_MS = 20;
+export const DEFAULT_PROBE_TIMEOUT_MS = 500;
