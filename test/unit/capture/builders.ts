@@ -25,17 +25,15 @@ export const T0 = 1795586400;
 // ---------------------------------------------------------------------------------------------
 // Reference captures
 
-/** /work/shared/reference/keepalived, found by walking up from this file (or $CHAOS_REFERENCE_DIR). */
+/**
+ * The real keepalived 2.2.7 captures, copied into the repo from the workplace's
+ * shared/reference/keepalived (README.md there describes them); $CHAOS_REFERENCE_DIR overrides.
+ */
 export function referenceDir(): string {
-  const fromEnv = process.env.CHAOS_REFERENCE_DIR;
-  if (fromEnv) return fromEnv;
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, 'shared', 'reference', 'keepalived');
-    if (fs.existsSync(path.join(candidate, 'poweroff-master.pcap'))) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error(`reference captures not found above ${__dirname}: set CHAOS_REFERENCE_DIR`);
+  return (
+    process.env.CHAOS_REFERENCE_DIR ??
+    path.join(__dirname, '..', '..', 'fixtures', 'reference', 'keepalived')
+  );
 }
 
 export function referencePcap(name: 'poweroff-master.pcap' | 'graceful-stop.pcap'): string {

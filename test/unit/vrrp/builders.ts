@@ -168,7 +168,7 @@ export class Rng {
 // ---------------------------------------------------------------------------------------------
 // Packets
 
-/** The two-node lab of the reference captures (/work/shared/reference/keepalived/README.md). */
+/** The two-node lab of the reference captures (test/fixtures/reference/keepalived/README.md). */
 export const LAB = {
   master: '192.168.17.102',
   backup: '192.168.17.101',

@@ -34,7 +34,7 @@ import {
 const hex16 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
 
 // =============================================================================================
-// VRRPv2 (RFC 3768): real keepalived 2.2.7 adverts from /work/shared/reference/keepalived/.
+// VRRPv2 (RFC 3768): real keepalived 2.2.7 adverts from test/fixtures/reference/keepalived/.
 // `frame` is `tshark -r FILE -x` of the frame; the IPv4 datagram starts at Ethernet offset 14.
 // `tshark` holds what `tshark -r FILE -V -o ip.check_checksum:TRUE` (Wireshark 4.0.17) showed.
 
