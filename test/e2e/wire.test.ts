@@ -1,0 +1,321 @@
+/**
+ * On the wire: Debian's tshark decodes every advert chaos-vrrpd sends (VRRPv2 multicast as in
+ * the seed, VRRPv3 with 0.1 s adverts, VRRPv2 unicast) with checksum status good and TTL 255;
+ * and with keepalived 2.2.7 on one node and chaos-vrrpd on the other (both orders), the
+ * keepalived node's adverts decode the same and the two elect one master.
+ *
+ * Each case brings up the lab `wire` (test/fixtures/labs/wire-*.yaml: 10.218.0.0/24, its own
+ * name and subnet, so it never meets the seed lab or scenario runs), captures with tcpdump in
+ * both web nodes' netns (unicast adverts are invisible from a third container), lets server01
+ * advertise as master, stops its VRRP gracefully (a priority-0 advert) so that server03
+ * advertises too, stops the captures with SIGINT, copies them out with `docker cp` and reads
+ * them with the host's tshark:
+ *   tshark -r F -Y vrrp -T fields -e ip.ttl -e vrrp.version -e vrrp.checksum.status ...
+ * tshark 4.0 always verifies the VRRP checksum (there is no vrrp.check_checksum preference);
+ * vrrp.checksum.status 1 = Good, 0 = Bad, 2 = Unverified.
+ *
+ * Needs a Docker engine and tshark: with CI=true a missing one fails the suite; elsewhere the
+ * suite skips with a printed reason.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { analyzePcapFiles } from '../../src/capture/analyze-files';
+import { fsSource } from '../../src/keepalived/fs-source';
+import { DockerLab } from '../../src/lab/docker-lab';
+import type { StartedLab } from '../../src/lab/docker-lab';
+import { localHostView } from '../../src/lab/docker-support';
+import { ensureImages } from '../../src/lab/images';
+import type { LabImages } from '../../src/lab/images';
+import { parseLabFile } from '../../src/lab/lab-file';
+import type { LabSpec, VrrpImpl } from '../../src/lab/lab-spec';
+import type { LabStatus } from '../../src/lab/lab-status';
+
+const ROOT = path.join(__dirname, '../..');
+const LABS = path.join(ROOT, 'test/fixtures/labs');
+const LAB = 'wire';
+const TIMEOUT = 600_000;
+const PCAP = '/tmp/wire.pcap';
+/** Adverts each chaos node must have sent in a case, at the least. */
+const MIN_ADVERTS = 3;
+/** How long each of server01 and then server03 advertises as master in a case. */
+const MASTER_MS = 5000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One decoded VRRP frame, as tshark printed it. */
+interface TsharkAdvert {
+  ttl: number;
+  version: number;
+  checksumStatus: number;
+  src: string;
+  dst: string;
+  priority: number;
+}
+
+const TSHARK_FIELDS = [
+  'ip.ttl',
+  'vrrp.version',
+  'vrrp.checksum.status',
+  'ip.src',
+  'ip.dst',
+  'vrrp.prio',
+] as const;
+
+function tshark(file: string): TsharkAdvert[] {
+  const r = spawnSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-Y',
+      'vrrp',
+      '-T',
+      'fields',
+      '-E',
+      'separator=,',
+      ...TSHARK_FIELDS.flatMap((f) => ['-e', f]),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`tshark -r ${file} exited ${r.status}: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      const [ttl, version, status, src, dst, prio] = line.split(',');
+      return {
+        ttl: Number(ttl),
+        version: Number(version),
+        checksumStatus: status === '' || status === undefined ? NaN : Number(status),
+        src: src ?? '',
+        dst: dst ?? '',
+        priority: Number(prio),
+      };
+    });
+}
+
+interface Env {
+  docker: Dockerode;
+  driver: DockerLab;
+  images: LabImages;
+  workDir: string;
+}
+
+let env: Env | undefined;
+
+/** In CI a missing prerequisite fails; elsewhere the suite skips with the reason. */
+function missing(what: string): void {
+  if (process.env['CI'] === 'true') throw new Error(`${what} is required in CI`);
+  console.log(`wire e2e skipped: ${what}`);
+}
+
+beforeAll(async () => {
+  const docker = new Dockerode();
+  try {
+    await docker.ping();
+  } catch (error) {
+    missing(`a Docker engine (${String(error)}); start one with bash scripts/ensure-docker.sh`);
+    return;
+  }
+  const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) {
+    missing('tshark (apt-get install tshark)');
+    return;
+  }
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const images = await ensureImages({ docker, rootDir: ROOT });
+  const driver = new DockerLab({
+    docker,
+    host: localHostView(),
+    now: () => Date.now(),
+    sleep,
+    newRunId: () => crypto.randomBytes(4).toString('hex'),
+  });
+  await driver.reap();
+  await driver.removeLab(LAB);
+  env = { docker, driver, images, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-wire-')) };
+}, TIMEOUT);
+
+afterAll(async () => {
+  if (!env) return;
+  await env.driver.removeLab(LAB);
+  fs.rmSync(env.workDir, { recursive: true, force: true });
+}, TIMEOUT);
+
+function labSpec(file: string, vrrp?: { server01: VrrpImpl; server03: VrrpImpl }): LabSpec {
+  const full = path.join(LABS, file);
+  const spec = parseLabFile(fs.readFileSync(full, 'utf8'), full, fsSource());
+  if (!vrrp) return spec;
+  return {
+    ...spec,
+    nodes: spec.nodes.map((n) =>
+      n.name === 'server01' || n.name === 'server03' ? { ...n, vrrp: vrrp[n.name] } : n,
+    ),
+  };
+}
+
+async function waitOwners(lab: StartedLab, owners: string[], timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: LabStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await lab.status();
+    if (last.vipOwners.join() === owners.join()) return;
+    await sleep(250);
+  }
+  throw new Error(`VIP owners ${JSON.stringify(last?.vipOwners)} not ${JSON.stringify(owners)}`);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+interface Observed {
+  /** Per web node: the adverts in its own capture. */
+  captures: Record<'server01' | 'server03', TsharkAdvert[]>;
+  files: string[];
+  /** Status with server01 master, before its graceful stop; and after server03 took over. */
+  before: LabStatus;
+  after: LabStatus;
+  address: Record<'server01' | 'server03', string>;
+}
+
+/**
+ * Up the lab, capture in both web nodes while server01 is master and then server03 (after a
+ * graceful stop of server01's VRRP), down the lab.
+ */
+async function observe(spec: LabSpec, tag: string): Promise<Observed> {
+  if (!env) throw new Error('no environment');
+  const { docker, driver, images, workDir } = env;
+  const lab = await driver.up(spec, images);
+  try {
+    const web = ['server01', 'server03'] as const;
+    await waitOwners(lab, ['server01']);
+    for (const node of web) {
+      const exec = await docker.getContainer(lab.containerOf(node)).exec({
+        Cmd: ['tcpdump', '-i', 'eth0', '-n', '-U', '-w', PCAP, 'vrrp'],
+        AttachStdout: false,
+        AttachStderr: false,
+      });
+      await exec.start({ Detach: true });
+    }
+    for (const node of web)
+      await until(`${PCAP} not written in ${node}`, async () => {
+        return (await lab.exec(node, ['test', '-s', PCAP])).exitCode === 0;
+      });
+    await sleep(MASTER_MS);
+    const before = await lab.status();
+    await lab.fault('graceful-stop', 'server01', 'apply');
+    await waitOwners(lab, ['server03']);
+    await sleep(MASTER_MS);
+    const after = await lab.status();
+    const files: string[] = [];
+    for (const node of web) {
+      await lab.exec(node, ['pkill', '-INT', '-x', 'tcpdump']);
+      await until(`tcpdump still running in ${node}`, async () => {
+        return (await lab.exec(node, ['pgrep', '-x', 'tcpdump'])).exitCode !== 0;
+      });
+      const dest = path.join(workDir, `${tag}-${node}.pcap`);
+      execFileSync('docker', ['cp', `${lab.containerOf(node)}:${PCAP}`, dest], { stdio: 'pipe' });
+      files.push(dest);
+    }
+    const address = (name: string): string => lab.node(name).address;
+    return {
+      captures: { server01: tshark(files[0] ?? ''), server03: tshark(files[1] ?? '') },
+      files,
+      before,
+      after,
+      address: { server01: address('server01'), server03: address('server03') },
+    };
+  } finally {
+    await lab.down();
+  }
+}
+
+/** Every advert decoded well: TTL 255, checksum good, the version configured. */
+function expectWellFormed(adverts: readonly TsharkAdvert[], version: number): void {
+  const bad = adverts.filter(
+    (a) => a.ttl !== 255 || a.checksumStatus !== 1 || a.version !== version,
+  );
+  expect(bad).toEqual([]);
+}
+
+function sentBy(o: Observed, node: 'server01' | 'server03'): TsharkAdvert[] {
+  return o.captures[node].filter((a) => a.src === o.address[node]);
+}
+
+/** server01 master first, then server03; one master at a time. */
+function expectOneMaster(o: Observed): void {
+  expect(o.before.vipOwners).toEqual(['server01']);
+  expect(o.before.nodes.find((n) => n.name === 'server03')?.vrrp?.state).toBe('BACKUP');
+  expect(o.after.vipOwners).toEqual(['server03']);
+}
+
+describe('VRRP on the wire (Docker + tshark)', () => {
+  test.each([
+    ['VRRPv2 multicast (the seed)', 'wire-v2.yaml', 2, 'multicast'],
+    ['VRRPv3, 0.1 s adverts', 'wire-v3.yaml', 3, 'multicast'],
+    ['VRRPv2 unicast peers', 'wire-unicast.yaml', 2, 'unicast'],
+  ] as const)(
+    'chaos-vrrpd %s: every advert TTL 255, checksum good, version as configured',
+    async (_name, file, version, mode) => {
+      if (!env) return;
+      const o = await observe(labSpec(file), path.basename(file, '.yaml'));
+      expectOneMaster(o);
+      for (const node of ['server01', 'server03'] as const) {
+        expect(o.captures[node].length).toBeGreaterThan(0);
+        expectWellFormed(o.captures[node], version);
+        expect(sentBy(o, node).length).toBeGreaterThanOrEqual(MIN_ADVERTS);
+      }
+      // server01's graceful stop is on the wire as a priority-0 advert.
+      expect(sentBy(o, 'server01').some((a) => a.priority === 0)).toBe(true);
+      const peer = { server01: o.address.server03, server03: o.address.server01 };
+      for (const node of ['server01', 'server03'] as const) {
+        const dsts = [...new Set(sentBy(o, node).map((a) => a.dst))];
+        expect(dsts).toEqual([mode === 'unicast' ? peer[node] : '224.0.0.18']);
+      }
+      if (mode === 'unicast') {
+        // Each node received the other's adverts (its own capture holds them).
+        for (const node of ['server01', 'server03'] as const)
+          expect(o.captures[node].some((a) => a.src === peer[node])).toBe(true);
+      }
+    },
+    TIMEOUT,
+  );
+
+  test.each([
+    ['chaos', 'keepalived'],
+    ['keepalived', 'chaos'],
+  ] as const)(
+    'interop: server01 on %s, server03 on %s: both decode alike, one master at a time',
+    async (a, b) => {
+      if (!env) return;
+      const o = await observe(labSpec('wire-v2.yaml', { server01: a, server03: b }), `${a}-${b}`);
+      expect(o.before.nodes.filter((n) => n.role === 'web').map((n) => n.vrrp?.impl)).toEqual([
+        a,
+        b,
+      ]);
+      expectOneMaster(o);
+      for (const node of ['server01', 'server03'] as const) {
+        expectWellFormed(o.captures[node], 2);
+        expect(sentBy(o, node).length).toBeGreaterThanOrEqual(MIN_ADVERTS);
+        expect([...new Set(sentBy(o, node).map((x) => x.dst))]).toEqual(['224.0.0.18']);
+      }
+      // The backup accepted the master's adverts (no split brain) and took over on its
+      // priority 0: exactly one switchover, server01 -> server03.
+      const analysis = await analyzePcapFiles(o.files);
+      expect(analysis.splitBrain).toEqual([]);
+      expect(analysis.switchovers.map((s) => [s.from, s.to, s.reason])).toEqual([
+        [o.address.server01, o.address.server03, 'priority-0'],
+      ]);
+    },
+    TIMEOUT,
+  );
+});
