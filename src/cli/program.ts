@@ -7,6 +7,7 @@ import { registerConfCommands } from './conf';
 import { registerAnalyzeCommand } from './analyze';
 import { registerLabCommands } from './lab';
 import { registerFaultCommands } from './fault';
+import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerValidateCommand } from './validate';
 
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAnalyzeCommand(program, ctx);
   registerLabCommands(program, ctx);
   registerFaultCommands(program, ctx);
+  registerReportCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerValidateCommand(program, ctx);
   return program;

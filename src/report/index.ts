@@ -1,0 +1,31 @@
+/** Reports: SLA math, the report model, renderers (pure) and the run directory (edge). */
+export {
+  compareWithBaseline,
+  describeRegressions,
+  parseMaxRegression,
+  DEFAULT_REGRESSION_LIMITS,
+} from './baseline';
+export type { RegressionLimits } from './baseline';
+export { buildReport, mergeReports, parseReport, runResultOf, scenarioReport } from './build';
+export type { BuildReportOptions, ScenarioContext } from './build';
+export { masterPeriodsOf, parseDaemonEvents, parseProberJsonl } from './evidence';
+export { renderHtml, renderTimelineSvg } from './html';
+export { renderJunit } from './junit';
+export { renderMarkdown } from './markdown';
+export { REPORT_VERSION, reportJsonSchema, reportSchema } from './model';
+export type { Report, ScenarioReport } from './model';
+export { RecordingDriver } from './recording-driver';
+export type { RecordingOptions } from './recording-driver';
+export {
+  loadBaseline,
+  loadReport,
+  loadScenarioEvidence,
+  renderDocuments,
+  writeReportDocuments,
+  writeRunDirectory,
+} from './run-directory';
+export { parseShard, shardScenarios } from './shard';
+export type { Shard } from './shard';
+export { annualProjection, availabilityPercent, computeSla, errorBudget } from './sla';
+export type { ScenarioEvidence } from './timeline';
+export { renderTrendHtml, renderTrendMarkdown, trendSeries } from './trend';

@@ -1,0 +1,142 @@
+/**
+ * report.md, pure: the summary a person reads first (and `$GITHUB_STEP_SUMMARY`). GitHub
+ * flavoured Markdown: a verdict line, the suite table, then per scenario its failure, SLA,
+ * switchovers and reconciliation. Figures that were not measured say so.
+ */
+import { formatDuration } from '../scenario/duration';
+import type { Report, ScenarioReport, SuiteRow } from './model';
+import { formatPercent, formatShare } from './sla';
+
+const NM = 'not measured';
+const s = (seconds: number): string => formatDuration(seconds * 1000);
+const sOr = (x: number | null, none = NM): string => (x === null ? none : s(x));
+
+/** Markdown table cells: no pipes or newlines. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+const STATUS: Record<ScenarioReport['status'], string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  skipped: '⏭️ skipped',
+  error: '💥 error',
+};
+
+function verdictLine(report: Report): string {
+  const { passed, failed, skipped, error } = report.run.counts;
+  const parts = [`${passed} passed`, `${failed} failed`];
+  if (skipped) parts.push(`${skipped} skipped`);
+  if (error) parts.push(`${error} errors`);
+  const head = report.interrupted
+    ? '⚠️ **Interrupted**'
+    : report.run.passed && !report.baseline?.regressed
+      ? '✅ **Passed**'
+      : '❌ **Failed**';
+  return `${head}: ${parts.join(', ')} (${report.run.driver} driver, seed ${report.run.seed})`;
+}
+
+export function suiteTable(rows: readonly SuiteRow[]): string {
+  const lines = [
+    '| scenario | verdict | switchovers | worst VRRP gap | client downtime | availability | SLO |',
+    '|---|---|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    const skipped = r.status === 'skipped';
+    lines.push(
+      `| ${cell(r.name)} | ${STATUS[r.status]} | ${skipped ? '–' : r.switchovers} | ${skipped ? '–' : sOr(r.worstGapSeconds, 'none')} | ${skipped ? '–' : sOr(r.downtimeSeconds)} | ${r.availability === null ? (skipped ? '–' : NM) : formatPercent(r.availability)} | ${r.slaVerdict} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function scenarioSection(r: ScenarioReport): string {
+  const out = [`### ${STATUS[r.status]}: ${r.name}`, '', `\`${r.file}\``];
+  if (r.notice) out.push('', r.notice);
+  if (r.error) out.push('', `**Error** (${r.error.code}): ${r.error.message}`);
+  if (r.failure) out.push('', `**Failed:** ${r.failure}`);
+  if (r.status === 'skipped') return out.join('\n');
+
+  const expects = r.steps.filter((st) => st.kind === 'expect');
+  const held = expects.filter((st) => st.outcome === 'passed').length;
+  const notRun = expects.filter((st) => st.outcome === 'skipped').length;
+  out.push(
+    '',
+    `Expectations: ${held} of ${expects.length} held${notRun > 0 ? ` (${notRun} not run)` : ''}.`,
+  );
+  for (const st of expects)
+    if (st.outcome === 'failed' || st.outcome === 'error')
+      out.push(`- ❌ step ${st.index + 1}: ${st.message ?? st.description}`);
+
+  const sla = r.sla;
+  out.push(
+    '',
+    `Client: ${sla.downtimeSeconds === null ? `downtime ${NM}` : `downtime ${s(sla.downtimeSeconds)} in ${sla.incidents.length} outage${sla.incidents.length === 1 ? '' : 's'}`}; availability ${sla.availability === null ? NM : formatPercent(sla.availability)}${sla.windowSeconds === null ? '' : ` over ${s(sla.windowSeconds)}`} (${r.probes.requests} requests, ${r.probes.failed} failed).`,
+  );
+  if (sla.budget)
+    out.push(
+      `Error budget of ${formatPercent(sla.budget.targetAvailability)}: ${s(sla.budget.secondsPerYear)} a year, ${s(sla.budget.secondsPerMonth)} a month; this run spent ${formatShare(sla.budget.spentShareYear)} of a year's, ${formatShare(sla.budget.spentShareMonth)} of a month's.`,
+    );
+  if (sla.projection)
+    out.push(
+      `Projection at ${sla.projection.incidentsPerYear} incidents a year: ${s(sla.projection.downtimeSecondsPerYear)} down, availability ${formatPercent(sla.projection.availability)}${sla.projection.budgetShareYear === null ? '' : ` (${formatShare(sla.projection.budgetShareYear)} of the yearly budget)`}.`,
+    );
+  for (const o of sla.objectives)
+    out.push(
+      `- ${o.verdict === 'pass' ? '✅' : o.verdict === 'fail' ? '❌' : '❔'} objective ${o.objective}: ${o.message}`,
+    );
+
+  if (r.switchovers.length > 0) {
+    out.push('', '| switchover | at | VRRP gap | reason |', '|---|---:|---:|---|');
+    for (const sw of r.switchovers)
+      out.push(
+        `| ${cell(sw.from)} → ${cell(sw.to)} | ${s(sw.at)} | ${s(sw.gapSeconds)} | ${sw.reason}${sw.duringSplitBrain ? ', during split brain' : ''} |`,
+      );
+  }
+  for (const b of r.splitBrain)
+    out.push(
+      '',
+      `Split brain: ${b.nodes.join(' + ')} from ${s(b.start)} for ${s(b.durationSeconds)}.`,
+    );
+  if (r.reconciliation.length > 0) {
+    out.push('', 'Reconciliation (prober vs VRRP):');
+    for (const x of r.reconciliation) out.push(`- ${x.message}`);
+  }
+  for (const rb of r.rollback)
+    if (!rb.ok) out.push('', `Rollback of ${rb.fault} failed: ${rb.error ?? 'unknown error'}`);
+  return out.join('\n');
+}
+
+export function renderMarkdown(report: Report): string {
+  const out = ['# chaos report', '', verdictLine(report)];
+  if (report.interrupted)
+    out.push(
+      '',
+      `> The run was interrupted${report.interruption ? ` (${report.interruption})` : ''}: this report holds what was gathered until then.`,
+    );
+  out.push('', suiteTable(report.suite));
+  if (report.baseline) {
+    const b = report.baseline;
+    const reg = b.findings.filter((f) => f.kind === 'regression');
+    const imp = b.findings.filter((f) => f.kind === 'improved');
+    out.push(
+      '',
+      `## Baseline (${cell(b.source)})`,
+      '',
+      reg.length === 0
+        ? `No regression beyond ${b.maxRegressionPct}% and ${b.maxRegressionMs} ms.`
+        : `**${reg.length} regression${reg.length === 1 ? '' : 's'}** (worse by more than ${b.maxRegressionPct}% and ${b.maxRegressionMs} ms):`,
+    );
+    for (const f of reg) out.push(`- ❌ ${f.message}`);
+    for (const f of imp) out.push(`- ✅ ${f.message}`);
+  }
+  out.push('', '## Scenarios');
+  for (const r of report.scenarios) out.push('', scenarioSection(r));
+  const env = report.environment;
+  out.push(
+    '',
+    `<sub>chaos ${env.chaosVersion ?? NM}, Docker ${env.dockerVersion ?? NM}, Node ${env.nodeVersion ?? NM}${report.generatedAt ? `, ${report.generatedAt}` : ''}</sub>`,
+    '',
+  );
+  return out.join('\n');
+}

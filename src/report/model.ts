@@ -1,0 +1,348 @@
+/**
+ * The report model (report.json), as a zod schema: the documented shape of what `chaos run`
+ * leaves in a run directory and what `chaos report` reads back. schema/report.schema.json is
+ * `reportJsonSchema()` (a unit test keeps them equal). Pure: no I/O.
+ *
+ *   Report (version 1)
+ *   ├─ run                 driver, seed, verdict, counts (as RunResult)
+ *   ├─ interrupted         true when the run was stopped before every scenario ended
+ *   ├─ environment         chaos / Docker / Node versions; null = not measured
+ *   ├─ suite               one row per scenario: verdict, worst gap, downtime
+ *   ├─ scenarios[]         ScenarioResult (src/scenario/result.ts) plus
+ *   │  ├─ lab              nodes, roles, addresses, VRRP implementation; null = not recorded
+ *   │  ├─ sla              availability, incidents, projection, error budget, verdict
+ *   │  ├─ reconciliation   each client outage next to the VRRP switchover that explains it
+ *   │  └─ timeline         bands for the HTML timeline; null = no evidence to draw
+ *   └─ baseline            comparison with a previous report, when one was given
+ *
+ * Times are seconds since the scenario's lab came up; durations are seconds. A figure that was
+ * not measured is `null`, never 0.
+ */
+import { z } from 'zod';
+import type { RunResult, ScenarioResult } from '../scenario/result';
+
+export const REPORT_VERSION = 1;
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+// ---- ScenarioResult, mirrored (a type test below keeps it equal to result.ts) ----
+
+const stepResultSchema = z.object({
+  index: z.number().int(),
+  kind: z.enum(['fault', 'heal', 'wait', 'expect']),
+  description: z.string(),
+  note: z.string().optional(),
+  start: nullableNum,
+  end: nullableNum,
+  outcome: z.enum(['done', 'passed', 'failed', 'skipped', 'error']),
+  message: z.string().optional(),
+});
+
+const expectationResultSchema = z.object({
+  step: z.number().int(),
+  description: z.string(),
+  passed: z.boolean(),
+  at: num,
+  message: z.string(),
+});
+
+const switchoverSchema = z.object({
+  vrid: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  at: num,
+  gapSeconds: num,
+  reason: z.enum(['silence', 'priority-0', 'preempted']),
+  duringSplitBrain: z.boolean(),
+});
+
+const splitBrainSchema = z.object({
+  vrid: z.number().int(),
+  nodes: z.array(z.string()),
+  start: num,
+  end: num,
+  durationSeconds: num,
+});
+
+const outageSchema = z.object({
+  start: num,
+  end: nullableNum,
+  durationSeconds: num,
+  failedRequests: z.number().int(),
+});
+
+const probeSummarySchema = z.object({
+  intervalMs: num,
+  requests: z.number().int(),
+  ok: z.number().int(),
+  failed: z.number().int(),
+  servedBy: z.record(z.string(), z.number().int()),
+});
+
+const sloCheckSchema = z.object({
+  objective: z.enum(['availability', 'maxDowntime']),
+  target: num,
+  actual: num,
+  passed: z.boolean(),
+  message: z.string(),
+});
+
+const sloResultSchema = z.object({
+  passed: z.boolean(),
+  downtimeSeconds: num,
+  projectedDowntimeSecondsPerYear: nullableNum,
+  checks: z.array(sloCheckSchema),
+});
+
+const rollbackSchema = z.object({
+  fault: z.string(),
+  at: num,
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+
+const statusSchema = z.enum(['passed', 'failed', 'skipped', 'error']);
+const driverSchema = z.enum(['docker', 'sim']);
+
+export const scenarioResultSchema = z.object({
+  file: z.string(),
+  name: z.string(),
+  description: z.string(),
+  driver: driverSchema,
+  seed: nullableNum,
+  status: statusSchema,
+  passed: z.boolean(),
+  notice: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  failure: z.string().optional(),
+  steadyAt: nullableNum,
+  end: num,
+  steps: z.array(stepResultSchema),
+  expectations: z.array(expectationResultSchema),
+  switchovers: z.array(switchoverSchema),
+  splitBrain: z.array(splitBrainSchema),
+  outages: z.array(outageSchema),
+  downtimeSeconds: num,
+  probes: probeSummarySchema,
+  slo: sloResultSchema.nullable(),
+  rollback: z.array(rollbackSchema),
+});
+
+const countsSchema = z.object({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  error: z.number().int(),
+});
+
+/** A RunResult as `chaos run --json` prints it (and as report.json was before version 1). */
+export const runResultSchema = z.object({
+  driver: driverSchema,
+  seed: num,
+  passed: z.boolean(),
+  counts: countsSchema,
+  scenarios: z.array(scenarioResultSchema),
+});
+
+// ---- Report additions ----
+
+/** none: the scenario states no objective. */
+const verdictSchema = z.enum(['pass', 'fail', 'not-measured', 'none']);
+
+export const slaIncidentSchema = z.object({
+  start: num,
+  end: nullableNum,
+  durationSeconds: num,
+  /** Still failing when the scenario ended: the duration is a lower bound. */
+  ongoing: z.boolean(),
+  /** Share of the yearly / monthly error budget this one incident spends (1 = all of it). */
+  budgetShareYear: nullableNum,
+  budgetShareMonth: nullableNum,
+});
+
+export const slaSchema = z.object({
+  /** The probing window: steady state to the end of the scenario; null when nothing was probed. */
+  windowSeconds: nullableNum,
+  downtimeSeconds: nullableNum,
+  longestOutageSeconds: nullableNum,
+  /** Percent over the window; null when not measured. */
+  availability: nullableNum,
+  incidents: z.array(slaIncidentSchema),
+  projection: z
+    .object({
+      incidentsPerYear: num,
+      downtimeSecondsPerYear: num,
+      availability: num,
+      /** Share of the yearly error budget the projected downtime spends. */
+      budgetShareYear: nullableNum,
+    })
+    .nullable(),
+  budget: z
+    .object({
+      targetAvailability: num,
+      secondsPerYear: num,
+      secondsPerMonth: num,
+      /** This run's downtime against the yearly / monthly budget. */
+      spentShareYear: nullableNum,
+      spentShareMonth: nullableNum,
+    })
+    .nullable(),
+  objectives: z.array(
+    z.object({
+      objective: z.enum(['availability', 'maxDowntime']),
+      target: num,
+      actual: nullableNum,
+      verdict: verdictSchema,
+      message: z.string(),
+    }),
+  ),
+  verdict: verdictSchema,
+});
+
+export const reconciliationSchema = z.array(
+  z.object({
+    outage: z.object({ start: num, end: nullableNum, durationSeconds: num }),
+    switchover: z.object({ from: z.string(), to: z.string(), at: num, gapSeconds: num }).nullable(),
+    /** Client outage minus the VRRP gap; null without a switchover. */
+    differenceSeconds: nullableNum,
+    message: z.string(),
+  }),
+);
+
+const bandSchema = z.object({ start: num, end: num });
+
+export const timelineSchema = z.object({
+  start: num,
+  end: num,
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      /** VRRP state bands; null: not measured. */
+      states: z.array(bandSchema.extend({ state: z.string() })).nullable(),
+      /** Intervals the node held the VIP; null: not measured. */
+      vip: z.array(bandSchema).nullable(),
+      /** Where the bands come from: `vip samples`, `daemon events`, `VRRP adverts`. */
+      source: z.string().nullable(),
+    }),
+  ),
+  /** The prober's success and failure bands; null: not measured. */
+  probes: z.array(bandSchema.extend({ ok: z.boolean() })).nullable(),
+  probeSource: z.string().nullable(),
+  markers: z.array(
+    z.object({ at: num, kind: z.enum(['fault', 'heal', 'rollback']), label: z.string() }),
+  ),
+  splitBrain: z.array(bandSchema.extend({ nodes: z.array(z.string()) })),
+});
+
+export const labSummarySchema = z.object({
+  vip: z.string(),
+  vrid: z.number().int(),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      role: z.string(),
+      address: z.string(),
+      vrrp: z.string().nullable(),
+    }),
+  ),
+});
+
+/** The scenario's `slo:` as stated (maxDowntime in ms); null: none stated. */
+export const objectivesSchema = z.object({
+  availability: z.number().optional(),
+  maxDowntimeMs: z.number().optional(),
+  incidentsPerYear: z.number().optional(),
+});
+
+export const scenarioReportSchema = scenarioResultSchema.extend({
+  lab: labSummarySchema.nullable(),
+  objectives: objectivesSchema.nullable(),
+  sla: slaSchema,
+  reconciliation: reconciliationSchema,
+  timeline: timelineSchema.nullable(),
+});
+
+export const suiteRowSchema = z.object({
+  name: z.string(),
+  file: z.string(),
+  status: statusSchema,
+  switchovers: z.number().int(),
+  /** Longest VRRP gap; null: no switchover seen. */
+  worstGapSeconds: nullableNum,
+  /** Client downtime; null: nothing probed. */
+  downtimeSeconds: nullableNum,
+  availability: nullableNum,
+  slaVerdict: verdictSchema,
+});
+
+export const baselineFindingSchema = z.object({
+  scenario: z.string(),
+  metric: z.string(),
+  baseline: nullableNum,
+  current: nullableNum,
+  deltaSeconds: nullableNum,
+  deltaPct: nullableNum,
+  kind: z.enum(['regression', 'ok', 'improved', 'not-compared']),
+  message: z.string(),
+});
+
+export const baselineComparisonSchema = z.object({
+  source: z.string(),
+  maxRegressionPct: num,
+  maxRegressionMs: num,
+  regressed: z.boolean(),
+  findings: z.array(baselineFindingSchema),
+});
+
+export const environmentSchema = z.object({
+  chaosVersion: z.string().nullable(),
+  dockerVersion: z.string().nullable(),
+  nodeVersion: z.string().nullable(),
+});
+
+export const reportSchema = z
+  .object({
+    version: z.literal(REPORT_VERSION),
+    /** ISO time the report was made, as given (the model never reads the clock). */
+    generatedAt: z.string().nullable(),
+    interrupted: z.boolean(),
+    /** Why, when interrupted (e.g. `SIGINT`). */
+    interruption: z.string().nullable(),
+    environment: environmentSchema,
+    run: runResultSchema.omit({ scenarios: true }),
+    suite: z.array(suiteRowSchema),
+    scenarios: z.array(scenarioReportSchema),
+    baseline: baselineComparisonSchema.nullable(),
+  })
+  .describe('A chaos report (report.json)');
+
+export type Report = z.infer<typeof reportSchema>;
+export type ScenarioReport = z.infer<typeof scenarioReportSchema>;
+export type Sla = z.infer<typeof slaSchema>;
+export type SlaIncident = z.infer<typeof slaIncidentSchema>;
+export type Verdict = z.infer<typeof verdictSchema>;
+export type Timeline = z.infer<typeof timelineSchema>;
+export type TimelineNode = Timeline['nodes'][number];
+export type Reconciliation = z.infer<typeof reconciliationSchema>;
+export type LabSummary = z.infer<typeof labSummarySchema>;
+export type SuiteRow = z.infer<typeof suiteRowSchema>;
+export type BaselineFinding = z.infer<typeof baselineFindingSchema>;
+export type BaselineComparison = z.infer<typeof baselineComparisonSchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The JSON Schema of report.json (committed as schema/report.schema.json). */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(reportSchema, { io: 'output', target: 'draft-2020-12' }),
+    $id: 'https://chaos.invalid/schema/report.schema.json',
+    title: 'chaos report',
+  };
+}
+
+// Compile-time checks: the mirrored schemas accept exactly result.ts's types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _scenarioResultMatches: Same<z.infer<typeof scenarioResultSchema>, ScenarioResult> = true;
+const _runResultMatches: Same<z.infer<typeof runResultSchema>, RunResult> = true;
+void _scenarioResultMatches;
+void _runResultMatches;
