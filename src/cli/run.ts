@@ -1,8 +1,14 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import Dockerode from 'dockerode';
 import { ChaosError, InputError, ValidationError, type Diagnostic } from '../errors';
 import { fsSource } from '../keepalived/fs-source';
+import { localHostView, packageRoot } from '../lab/docker-support';
+import { createDockerDriverFactory } from '../scenario/docker-driver';
+import { defaultOutDir, evidenceFolder } from '../scenario/docker-evidence';
+import { DockerSession } from '../scenario/docker-session';
 import type { DriverFactory } from '../scenario/driver';
 import { formatDuration } from '../scenario/duration';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/loader';
@@ -16,17 +22,89 @@ import type { CommandContext } from './program';
 export const DRIVER_NOT_AVAILABLE = 'DRIVER_NOT_AVAILABLE';
 export const SCENARIO_DIR_EMPTY = 'SCENARIO_DIR_EMPTY';
 
-/**
- * TODO(lead): the default becomes 'docker' once the Docker driver is wired into DRIVERS below;
- * until then `chaos run` defaults to the simulator so that it works out of the box.
- */
-export const DEFAULT_DRIVER: DriverName = 'sim';
+/** `chaos run` runs on real containers unless told `--driver sim`. */
+export const DEFAULT_DRIVER: DriverName = 'docker';
 
-/** The drivers `chaos run` knows. TODO(lead): docker: the Docker driver's factory. */
-export const DRIVERS: Readonly<Record<DriverName, DriverFactory | undefined>> = {
-  sim: createSimDriver,
-  docker: undefined,
+/**
+ * A driver for one invocation: its factory (one Driver per scenario), and what the invocation
+ * does around the scenarios: prepare (before the refusals: engine, images, capabilities),
+ * interrupt (SIGINT), close (tear down what it brought up).
+ */
+export interface DriverKit {
+  factory: DriverFactory;
+  prepare?(scenarios: readonly LoadedScenario[]): Promise<void>;
+  interrupt?(reason: string): void;
+  close?(): Promise<void>;
+  /** Where evidence goes; the report goes there too. */
+  outDir?: string;
+}
+
+export interface KitOptions {
+  ctx: CommandContext;
+  /** --out, if given. */
+  out: string | undefined;
+  scenarios: readonly LoadedScenario[];
+}
+
+export type DriverKitFactory = (options: KitOptions) => DriverKit;
+
+/** The simulator: nothing around the scenarios. */
+export const simKit: DriverKitFactory = () => ({ factory: createSimDriver });
+
+/**
+ * Docker: one DockerSession for the invocation (labs reused when identical); evidence in
+ * --out DIR, default runs/<UTC timestamp>-<scenario>, one folder per scenario.
+ */
+export const dockerKit: DriverKitFactory = ({ ctx, out, scenarios }) => {
+  const session = new DockerSession({
+    docker: new Dockerode(),
+    rootDir: packageRoot(),
+    host: localHostView(),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    newRunId: () => crypto.randomBytes(4).toString('hex'),
+    progress: (line) => ctx.io.stderr(`chaos: ${line}\n`),
+  });
+  const outDir =
+    out ??
+    defaultOutDir(
+      Date.now(),
+      scenarios.map((l) => l.scenario.name),
+    );
+  const folders = new Map<LoadedScenario, string>();
+  const taken = new Set<string>();
+  for (const l of scenarios) {
+    const f = evidenceFolder(l.scenario.name, taken);
+    taken.add(f);
+    folders.set(l, path.join(outDir, f));
+  }
+  return {
+    factory: createDockerDriverFactory(
+      session,
+      (l) => folders.get(l) ?? path.join(outDir, evidenceFolder(l.scenario.name, taken)),
+    ),
+    prepare: (ls) =>
+      session.open({
+        needsNetem: ls.some((l) =>
+          l.scenario.steps.some(
+            (st) => st.kind === 'fault' && (st.fault.kind === 'loss' || st.fault.kind === 'delay'),
+          ),
+        ),
+      }),
+    interrupt: (reason) => session.interrupt(reason),
+    close: () => session.close(),
+    outDir,
+  };
 };
+
+/** The drivers `chaos run` knows. */
+export const DRIVERS: Readonly<Record<DriverName, DriverKitFactory | undefined>> = {
+  sim: simKit,
+  docker: dockerKit,
+};
+
+/** Where SIGINT/SIGTERM are subscribed (a process, or a fake in tests). */
+export type SignalSource = Pick<NodeJS.Process, 'on' | 'off'>;
 
 /** Files as given; folders expand to their *.yaml / *.yml files in name order. */
 export function expandScenarioPaths(paths: readonly string[]): string[] {
@@ -51,6 +129,16 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
     out.push(...files.map((f) => path.join(p, f)));
   }
   return out;
+}
+
+/** Stable grouping: each scenario right after the first one with the same lab definition. */
+export function groupByLab(loaded: readonly LoadedScenario[]): LoadedScenario[] {
+  const groups = new Map<string, LoadedScenario[]>();
+  for (const l of loaded) {
+    const key = JSON.stringify(l.scenario.lab);
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  return [...groups.values()].flat();
 }
 
 function parseSeed(value: string): number {
@@ -113,7 +201,8 @@ export function summariseRun(run: RunResult): string {
 export function registerRunCommand(
   program: Command,
   ctx: CommandContext,
-  drivers: Readonly<Record<DriverName, DriverFactory | undefined>> = DRIVERS,
+  drivers: Readonly<Record<DriverName, DriverKitFactory | undefined>> = DRIVERS,
+  signals: SignalSource = process,
 ): void {
   program
     .command('run')
@@ -122,14 +211,17 @@ export function registerRunCommand(
     .option('--driver <driver>', 'docker or sim', parseDriver, DEFAULT_DRIVER)
     .option('--seed <n>', 'seed of the simulator (and of any randomness)', parseSeed, 1)
     .option('--json', 'print the result as JSON')
-    .option('--out <dir>', 'write the result to DIR/report.json')
+    .option(
+      '--out <dir>',
+      'write the result to DIR/report.json (docker: and the evidence; default runs/<UTC>-<scenario>)',
+    )
     .action(
       async (
         paths: string[],
         options: { driver: DriverName; seed: number; json?: boolean; out?: string },
       ) => {
-        const factory = drivers[options.driver];
-        if (!factory)
+        const makeKit = drivers[options.driver];
+        if (!makeKit)
           throw new ChaosError(
             DRIVER_NOT_AVAILABLE,
             `the ${options.driver} driver is not implemented yet: use --driver sim`,
@@ -150,6 +242,13 @@ export function registerRunCommand(
         }
         if (problems.length > 0) throw new ValidationError('SCENARIO_INVALID', problems);
 
+        const runnable = loaded.filter(
+          (l) => l.scenario.drivers.length === 0 || l.scenario.drivers.includes(options.driver),
+        );
+        const kit = makeKit({ ctx, out: options.out, scenarios: loaded });
+        const { factory } = kit;
+        if (runnable.length > 0) await kit.prepare?.(runnable);
+
         const refused: string[] = [];
         for (const l of loaded) {
           const ds = l.scenario.drivers;
@@ -163,43 +262,80 @@ export function registerRunCommand(
             `the ${options.driver} driver cannot run:\n${refused.join('\n')}`,
           );
 
-        const results: ScenarioResult[] = [];
-        for (const l of loaded) {
-          const driver = factory(l, { seed: options.seed });
-          const result = await runScenario(l, driver, { seed: options.seed });
-          results.push(result);
-          if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(result));
+        const results = new Map<LoadedScenario, ScenarioResult>();
+        let interrupted: string | undefined;
+        const onSignal = (signal: NodeJS.Signals): void => {
+          if (interrupted !== undefined) {
+            ctx.io.stderr(`chaos: ${signal} again: still healing and tearing down, please wait\n`);
+            return;
+          }
+          interrupted = signal;
+          ctx.io.stderr(
+            `chaos: ${signal}: healing, tearing down, keeping the evidence gathered so far\n`,
+          );
+          kit.interrupt?.(signal);
+        };
+        signals.on('SIGINT', onSignal);
+        signals.on('SIGTERM', onSignal);
+        try {
+          // Scenarios on the same lab run one after another (the lab is reused between them);
+          // the results keep the order of the files.
+          for (const l of groupByLab(loaded)) {
+            if (interrupted !== undefined) break;
+            const driver = factory(l, { seed: options.seed });
+            const result = await runScenario(l, driver, { seed: options.seed });
+            results.set(l, result);
+            if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(result));
+          }
+        } finally {
+          try {
+            await kit.close?.();
+          } finally {
+            signals.off('SIGINT', onSignal);
+            signals.off('SIGTERM', onSignal);
+          }
         }
+        const results_ = loaded.flatMap((l) => {
+          const r = results.get(l);
+          return r ? [r] : [];
+        });
         const count = (st: ScenarioResult['status']): number =>
-          results.filter((r) => r.status === st).length;
+          results_.filter((r) => r.status === st).length;
         const run: RunResult = {
           driver: options.driver,
           seed: options.seed,
-          passed: results.every((r) => r.status === 'passed' || r.status === 'skipped'),
+          passed:
+            interrupted === undefined &&
+            results_.every((r) => r.status === 'passed' || r.status === 'skipped'),
           counts: {
             passed: count('passed'),
             failed: count('failed'),
             skipped: count('skipped'),
             error: count('error'),
           },
-          scenarios: results,
+          scenarios: results_,
         };
-        if (options.out !== undefined) {
+        const outDir = options.out ?? kit.outDir;
+        if (outDir !== undefined) {
           try {
-            fs.mkdirSync(options.out, { recursive: true });
-            fs.writeFileSync(
-              path.join(options.out, 'report.json'),
-              `${JSON.stringify(run, null, 2)}\n`,
-            );
+            fs.mkdirSync(outDir, { recursive: true });
+            fs.writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(run, null, 2)}\n`);
           } catch (error) {
-            throw new ChaosError('REPORT_WRITE_FAILED', `cannot write ${options.out}/report.json`, {
+            throw new ChaosError('REPORT_WRITE_FAILED', `cannot write ${outDir}/report.json`, {
               cause: error,
             });
           }
+          if (kit.outDir !== undefined && !options.json)
+            ctx.io.stderr(`chaos: evidence and report in ${outDir}\n`);
         }
         if (options.json) ctx.io.stdout(`${JSON.stringify(run, null, 2)}\n`);
         else if (ctx.io.isTTY) ctx.io.stdout(summariseRun(run).split('\n').slice(-2).join('\n'));
         else ctx.io.stdout(summariseRun(run));
+        if (interrupted !== undefined)
+          throw new ChaosError(
+            'INTERRUPTED',
+            `interrupted by ${interrupted}: faults healed, lab torn down${outDir !== undefined ? `, evidence so far in ${outDir}` : ''}`,
+          );
         if (run.counts.error > 0) ctx.setExit(EXIT.infra);
         else if (run.counts.failed > 0) ctx.setExit(EXIT.failed);
       },

@@ -28,7 +28,7 @@ import {
 import type { ExecResult } from './docker-support';
 import { faultPlan, resolveFault } from './faults';
 import { tarArchive } from './tar';
-import type { FaultDef, FaultStep } from './faults';
+import type { FaultContext, FaultDef, FaultStep } from './faults';
 import { NODE_PROBE_SCRIPT, parseCurlInclude, parseNodeProbe, summariseStatus } from './lab-status';
 import type { LabStatus, NodeStatus, ProbeResult } from './lab-status';
 import { mysqlHostPattern } from './lab-spec';
@@ -80,6 +80,21 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** How long the nodes may take to become ready (default 120 s). */
   readyTimeoutMs?: number;
+  /**
+   * Mark the lab persistent when it is up (default true, as `chaos lab up`). A run-scoped lab
+   * (`chaos run`) stays non-persistent: if its process dies, the next invocation reaps it.
+   */
+  persistent?: boolean;
+}
+
+/** A foreign VRRP router for the rogue-advert fault: a web-image container on the lab's LAN. */
+export interface RogueSpec {
+  name: string;
+  address: string;
+  /** Its keepalived.conf (chaos-vrrpd reads it). */
+  configText: string;
+  /** The web image. */
+  image: string;
 }
 
 /** A lab found on the engine: its runs (normally one) and, when complete, its stored spec. */
@@ -312,6 +327,7 @@ export class DockerLab {
           signal,
         });
       throwIfAborted(signal);
+      if (options.persistent === false) return started;
       await this.docker.createVolume({
         Name: markerVolumeName(spec.name, owner.runId),
         Labels: resourceLabels(spec.name, owner, true, { [LABEL.specHash]: hash }),
@@ -593,11 +609,17 @@ export class StartedLab implements AsyncDisposable {
     name: string,
     nodeName: string,
     action: 'apply' | 'heal',
-    options: { progress?: Progress; timeoutMs?: number; table?: readonly FaultDef[] } = {},
+    options: {
+      progress?: Progress;
+      timeoutMs?: number;
+      table?: readonly FaultDef[];
+      /** The fault's parameters (direction, peers, process, rate, latency). */
+      params?: Omit<FaultContext, 'gateway'>;
+    } = {},
   ): Promise<{ fault: FaultDef; action: 'apply' | 'heal'; steps: FaultStep[] }> {
     const resolved = resolveFault(name, action, options.table);
     const node = this.node(nodeName);
-    const steps = faultPlan(resolved, node, { gateway: this.spec.gateway });
+    const steps = faultPlan(resolved, node, { ...options.params, gateway: this.spec.gateway });
     for (const step of steps) await this.runStep(node, step, options);
     return { fault: resolved.fault, action: resolved.action, steps };
   }
@@ -626,6 +648,24 @@ export class StartedLab implements AsyncDisposable {
           if (statusCodeOf(error) !== 304) throw dockerFailure(`start ${node.name}`, error);
         }
         return;
+      case 'pause':
+        progress(`${node.name}: docker pause`);
+        try {
+          await container.pause();
+        } catch (error) {
+          // 409: already paused (or not running: nothing to freeze).
+          if (statusCodeOf(error) !== 409) throw dockerFailure(`pause ${node.name}`, error);
+        }
+        return;
+      case 'unpause':
+        progress(`${node.name}: docker unpause`);
+        try {
+          await container.unpause();
+        } catch (error) {
+          if (statusCodeOf(error) !== 409 && statusCodeOf(error) !== 404)
+            throw dockerFailure(`unpause ${node.name}`, error);
+        }
+        return;
       case 'wait-ready':
         progress(`${node.name}: waiting until ready`);
         await this.waitReady([node], { timeoutMs: options.timeoutMs ?? 60000, progress });
@@ -645,6 +685,133 @@ export class StartedLab implements AsyncDisposable {
           );
         return;
       }
+    }
+  }
+
+  /**
+   * Start a command in a node and return at once (tcpdump, the prober). Its output goes where
+   * the command sends it; stop it with another exec (pkill).
+   */
+  async execDetached(node: string, cmd: readonly string[]): Promise<void> {
+    try {
+      const exec = await this.deps.docker
+        .getContainer(this.containerOf(node))
+        .exec({ Cmd: [...cmd], AttachStdout: false, AttachStderr: false });
+      const stream: unknown = await exec.start({ Detach: true });
+      // The engine answers at once; an open response stream would keep this process alive.
+      if (stream && typeof (stream as { destroy?: unknown }).destroy === 'function')
+        (stream as { destroy(): void }).destroy();
+    } catch (error) {
+      throw dockerFailure(`start '${cmd.join(' ')}' in ${node}`, error);
+    }
+  }
+
+  /** A path of a node (running or stopped) as a tar archive (docker cp). 404: undefined. */
+  async archive(node: string, path: string): Promise<Buffer | undefined> {
+    try {
+      const stream = await this.deps.docker
+        .getContainer(this.containerOf(node))
+        .getArchive({ path });
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw dockerFailure(`copy ${path} out of ${node}`, error);
+    }
+  }
+
+  /** Is the node's container paused (docker pause)? */
+  async isPaused(node: string): Promise<boolean> {
+    try {
+      const info = await this.deps.docker.getContainer(this.containerOf(node)).inspect();
+      return info.State.Paused === true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw dockerFailure(`inspect container "${this.containerOf(node)}"`, error);
+    }
+  }
+
+  /**
+   * Start a rogue router: a web-image container on the lab's network with its own keepalived.conf
+   * (chaos-vrrpd), NET_ADMIN + NET_RAW, labelled with the lab and a run of its own owned by this
+   * process (so that `lab down` removes it and a killed invocation's rogue is reaped). Waits
+   * until its VRRP daemon runs.
+   */
+  async startRogue(rogue: RogueSpec, options: { timeoutMs?: number } = {}): Promise<void> {
+    const name = this.containerOf(rogue.name);
+    const net = networkName(this.name);
+    const owner: Owner = {
+      runId: this.deps.newRunId(),
+      pid: this.deps.host.selfPid,
+      bootId: this.deps.host.bootId,
+    };
+    const mysql = this.spec.nodes.find((n) => n.role === 'mysql');
+    let container: Dockerode.Container;
+    try {
+      container = await this.deps.docker.createContainer({
+        name,
+        Image: rogue.image,
+        Hostname: rogue.name,
+        Env: [
+          `NODE_NAME=${rogue.name}`,
+          `LAB_SUBNET=${this.spec.subnet}`,
+          `LAB_VIP=${this.spec.vip}`,
+          'CHAOS_VRRP=chaos',
+          ...(mysql ? [`DB_HOST=${mysql.address}`] : []),
+        ],
+        Labels: resourceLabels(this.name, owner, false, {
+          [LABEL.node]: rogue.name,
+          [LABEL.role]: 'rogue',
+        }),
+        HostConfig: { NetworkMode: net, CapAdd: ['NET_ADMIN', 'NET_RAW'] },
+        NetworkingConfig: {
+          EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: rogue.address } } },
+        },
+      });
+    } catch (error) {
+      throw dockerFailure(`create rogue router "${name}" (${rogue.address})`, error);
+    }
+    try {
+      await container.putArchive(
+        tarArchive([
+          {
+            name: 'keepalived.conf',
+            content: rogue.configText,
+            mtime: Math.floor(Date.now() / 1000),
+          },
+        ]),
+        { path: '/etc/keepalived' },
+      );
+      await container.start();
+    } catch (error) {
+      await this.removeRogue(rogue.name).catch(() => undefined);
+      throw dockerFailure(`start rogue router "${name}"`, error);
+    }
+    const deadline = this.deps.now() + (options.timeoutMs ?? 30000);
+    for (;;) {
+      const r = await this.exec(rogue.name, ['sh', '-c', NODE_PROBE_SCRIPT], 10000).catch(
+        () => undefined,
+      );
+      if (r && parseNodeProbe(r.stdout).vrrp?.running) return;
+      if (this.deps.now() > deadline)
+        throw new ChaosError(
+          'LAB_NOT_READY',
+          `rogue router ${rogue.name}: VRRP not running after ${options.timeoutMs ?? 30000} ms`,
+        );
+      await this.deps.sleep(100);
+    }
+  }
+
+  /** Remove a rogue router (SIGKILL: it vanishes without a priority-0 advert). Idempotent. */
+  async removeRogue(rogueName: string): Promise<void> {
+    try {
+      await this.deps.docker
+        .getContainer(this.containerOf(rogueName))
+        .remove({ force: true, v: true });
+    } catch (error) {
+      if (statusCodeOf(error) !== 404)
+        throw dockerFailure(`remove rogue router "${this.containerOf(rogueName)}"`, error);
     }
   }
 

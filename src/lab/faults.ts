@@ -20,11 +20,26 @@ export type FaultStep =
   /** Start the container (docker start); already running is fine. */
   | { do: 'start' }
   /** Wait until the node is ready again (web: nginx and VRRP running; mysql: mysql-ready). */
-  | { do: 'wait-ready' };
+  | { do: 'wait-ready' }
+  /** Freeze every process of the container (docker pause); already paused is fine. */
+  | { do: 'pause' }
+  /** Thaw it (docker unpause); not paused is fine. */
+  | { do: 'unpause' };
 
 export interface FaultContext {
   /** The lab's gateway: a default route via it is restored when the link comes back. */
   gateway: string;
+  /** block-multicast, block-vrrp: which of the node's traffic is dropped (default both). */
+  direction?: 'in' | 'out' | 'both';
+  /** partition: the addresses this node no longer exchanges packets with. */
+  peers?: readonly string[];
+  /** kill-process: the process (default nginx). */
+  process?: string;
+  /** loss: the share of outgoing packets lost, 0 < rate <= 1. */
+  rate?: number;
+  /** delay: added to every outgoing packet, plus up to jitterMs. */
+  latencyMs?: number;
+  jitterMs?: number;
 }
 
 export interface FaultDef {
@@ -44,8 +59,54 @@ const iptablesRules = [
   ['INPUT', '-d', VRRP_GROUP, '-p', VRRP_PROTO, '-j', 'DROP'],
   ['OUTPUT', '-d', VRRP_GROUP, '-p', VRRP_PROTO, '-j', 'DROP'],
 ] as const;
-
 const sh = (script: string): FaultStep => ({ do: 'exec', cmd: ['sh', '-c', script] });
+
+/** All of VRRP, unicast adverts included. */
+const vrrpRules = [
+  ['INPUT', '-p', VRRP_PROTO, '-j', 'DROP'],
+  ['OUTPUT', '-p', VRRP_PROTO, '-j', 'DROP'],
+] as const;
+
+type Rule = readonly [string, ...string[]];
+
+/** The rules of a direction: in = INPUT, out = OUTPUT, both (default) = both. */
+function directed(rules: readonly Rule[], ctx: FaultContext): readonly Rule[] {
+  const d = ctx.direction ?? 'both';
+  return rules.filter(([chain]) => d === 'both' || (d === 'in') === (chain === 'INPUT'));
+}
+
+/** partition: nothing in from, nothing out to, each peer. */
+function partitionRules(ctx: FaultContext): Rule[] {
+  return (ctx.peers ?? []).flatMap((peer): Rule[] => [
+    ['INPUT', '-s', peer, '-j', 'DROP'],
+    ['OUTPUT', '-d', peer, '-j', 'DROP'],
+  ]);
+}
+
+const insertAll = (rules: readonly Rule[]): FaultStep[] =>
+  rules.map(([chain, ...rule]) => sh(iptablesInsertOnce(chain, rule)));
+const deleteAll = (rules: readonly Rule[]): FaultStep[] =>
+  rules.map(([chain, ...rule]) => sh(iptablesDeleteAll(chain, rule)));
+
+/** A process name as pkill -x takes it (no shell metacharacters). */
+const PROCESS_NAME = /^[A-Za-z0-9_.+-]{1,15}$/;
+
+function processName(ctx: FaultContext): string {
+  const name = ctx.process ?? 'nginx';
+  if (!PROCESS_NAME.test(name))
+    throw new InputError(
+      'FAULT_BAD_PARAMETER',
+      `kill-process: '${name}' is not a process name (letters, digits, _ . + -, up to 15)`,
+    );
+  return name;
+}
+
+/** `tc qdisc replace ... netem` (needs the kernel's sch_netem); heal deletes the root qdisc. */
+function netem(args: string[]): FaultStep[] {
+  return [{ do: 'exec', cmd: ['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', ...args] }];
+}
+const netemClear: FaultStep[] = [sh('tc qdisc del dev eth0 root 2>/dev/null || true')];
+const percent = (rate: number): string => `${Math.round(rate * 1e6) / 1e4}%`;
 
 export const FAULTS: readonly FaultDef[] = [
   {
@@ -82,8 +143,8 @@ export const FAULTS: readonly FaultDef[] = [
     healName: 'unblock-multicast',
     description: `iptables drops VRRP (protocol 112) to ${VRRP_GROUP} in and out: split brain`,
     roles: ['web'],
-    apply: () => iptablesRules.map(([chain, ...rule]) => sh(iptablesInsertOnce(chain, rule))),
-    heal: () => iptablesRules.map(([chain, ...rule]) => sh(iptablesDeleteAll(chain, rule))),
+    apply: (ctx) => insertAll(directed(iptablesRules, ctx)),
+    heal: (ctx) => deleteAll(directed(iptablesRules, ctx)),
   },
   {
     name: 'graceful-stop',
@@ -92,6 +153,67 @@ export const FAULTS: readonly FaultDef[] = [
     roles: ['web'],
     apply: () => [{ do: 'exec', cmd: ['/opt/chaos/bin/vrrp-stop'] }],
     heal: () => [{ do: 'exec', cmd: ['/opt/chaos/bin/vrrp-start'] }],
+  },
+  {
+    name: 'block-vrrp',
+    healName: 'unblock-vrrp',
+    description: `iptables drops all VRRP (protocol ${VRRP_PROTO}, unicast too), in, out or both`,
+    roles: ['web'],
+    apply: (ctx) => insertAll(directed(vrrpRules, ctx)),
+    heal: (ctx) => deleteAll(directed(vrrpRules, ctx)),
+  },
+  {
+    name: 'partition',
+    healName: 'unpartition',
+    description: 'iptables drops every packet from and to the peers (the other side)',
+    roles: ['web'],
+    apply: (ctx) => insertAll(partitionRules(ctx)),
+    heal: (ctx) => deleteAll(partitionRules(ctx)),
+  },
+  {
+    name: 'pause',
+    healName: 'resume',
+    description: 'freeze the node (docker pause: every process stopped, the link stays up)',
+    roles: ['web', 'mysql', 'prober'],
+    apply: () => [{ do: 'pause' }],
+    heal: () => [{ do: 'unpause' }],
+  },
+  {
+    name: 'kill-process',
+    healName: 'start-process',
+    description:
+      'SIGKILL a process by name (default nginx, via nginx-stop); heal starts nginx or VRRP again',
+    roles: ['web'],
+    apply: (ctx) => {
+      const name = processName(ctx);
+      if (name === 'nginx') return [{ do: 'exec', cmd: ['/opt/chaos/bin/nginx-stop'] }];
+      return [sh(`pkill -KILL -x ${name}; true`)];
+    },
+    heal: (ctx) => {
+      const name = processName(ctx);
+      if (name === 'nginx') return [{ do: 'exec', cmd: ['/opt/chaos/bin/nginx-start'] }];
+      if (name === 'keepalived' || name === 'node')
+        return [{ do: 'exec', cmd: ['/opt/chaos/bin/vrrp-start'] }];
+      // Anything else is supervised (the shop's loop restarts it) or stays down.
+      return [];
+    },
+  },
+  {
+    name: 'loss',
+    healName: 'unloss',
+    description: "tc netem drops a share of the node's outgoing packets (needs sch_netem)",
+    roles: ['web'],
+    apply: (ctx) => netem(['loss', percent(ctx.rate ?? 0)]),
+    heal: () => netemClear,
+  },
+  {
+    name: 'delay',
+    healName: 'undelay',
+    description: "tc netem delays the node's outgoing packets (needs sch_netem)",
+    roles: ['web'],
+    apply: (ctx) =>
+      netem(['delay', `${ctx.latencyMs ?? 0}ms`, ...(ctx.jitterMs ? [`${ctx.jitterMs}ms`] : [])]),
+    heal: () => netemClear,
   },
 ];
 

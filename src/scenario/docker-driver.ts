@@ -1,0 +1,493 @@
+/**
+ * The Docker driver: runs a scenario on real containers (src/lab). Time is real: `wait` sleeps,
+ * the clock is milliseconds since the scenario's lab came up (captures and prober started).
+ *
+ * start(): the lab from the DockerSession (reused when its definition is identical, else
+ * brought up), tcpdump (`ip proto 112 or arp`) in every web node's network namespace and on the
+ * prober, then the prober (the scenario's interval and timeout, its run bounded by the
+ * scenario's length). A capture that dies with its node (power-off, link down, pause) is
+ * started again, in a new file, when the fault is healed.
+ *
+ * Evidence (in the scenario's evidence folder, also while running): pcaps/<node>-<n>.pcap (cut
+ * to whole records), prober.jsonl, samples.jsonl (every VIP sample the runner took), and per
+ * node the daemon's event log and log since the scenario began. vrrp() copies the pcaps so far
+ * and analyses them (times in seconds since the lab came up); stop() stops prober and captures
+ * with SIGINT (complete files), copies everything and releases the lab to the session.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyzeTimeline, observePcapFiles, type AnalysisResult } from '../capture';
+import { ChaosError } from '../errors';
+import type { StartedLab } from '../lab/docker-lab';
+import { errorText } from '../lab/docker-support';
+import { FAULTS, type FaultContext } from '../lab/faults';
+import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../lab/lab-status';
+import type { LabSpec } from '../lab/lab-spec';
+import type { Clock } from '../sim/clock';
+import type { VrrpStateName } from '../vrrp/state-machine';
+import {
+  CAPTURE_FILTER,
+  LOG_DIR,
+  PROBER_MAIN,
+  completePcapLength,
+  parseProbeChunk,
+  proberDurationS,
+  rogueConfigText,
+  sampledState,
+  shiftObservations,
+  untar,
+} from './docker-evidence';
+import type { DockerSession } from './docker-session';
+import type { Driver, DriverFactory, FaultUnit, ProbeRecord, Refusal, VipSample } from './driver';
+import type { LoadedScenario } from './loader';
+import { STEADY_STATE_TIMEOUT_MS } from './runner';
+import type { RogueSpec, Scenario } from './types';
+
+export const DOCKER_FAULT_UNSUPPORTED = 'DOCKER_FAULT_UNSUPPORTED';
+export const DOCKER_NETEM_UNSUPPORTED = 'DOCKER_NETEM_UNSUPPORTED';
+export const INTERRUPTED = 'INTERRUPTED';
+
+/** Matches the prober's command line but not the shell that runs pkill with it. */
+const PROBER_PATTERN = PROBER_MAIN.replace(/main\.js$/, '[m]ain.js');
+
+/** Logs a web node keeps in LOG_DIR; the part written during the scenario is kept. */
+const NODE_LOGS = ['vrrpd-events.jsonl', 'vrrpd.log', 'keepalived.log', 'entrypoint.log'];
+
+export interface DockerDriverDeps {
+  /** Epoch milliseconds (the prober and tcpdump stamp epoch times). */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Where this scenario's evidence goes (created on start). */
+  evidenceDir: string;
+  /** A short id unique to this scenario run (names the files inside the containers). */
+  tag: string;
+}
+
+/** Scenario fault kind -> fault table name (src/lab/faults.ts). */
+const TABLE_NAME: Record<Exclude<FaultUnit['kind'], 'rogue-advert'>, string> = {
+  'power-off': 'power-off',
+  'graceful-stop': 'graceful-stop',
+  'network-down': 'network-down',
+  'kill-process': 'kill-process',
+  'block-multicast': 'block-multicast',
+  'block-vrrp': 'block-vrrp',
+  partition: 'partition',
+  pause: 'pause',
+  loss: 'loss',
+  delay: 'delay',
+};
+
+export class DockerDriver implements Driver {
+  readonly name = 'docker' as const;
+  /** A sample costs one exec per node (about 50-150 ms); polling faster gains nothing. */
+  readonly pollIntervalMs = 100;
+  readonly clock: Clock;
+  private readonly scenario: Scenario;
+  private origin: number;
+  private lab: StartedLab | undefined;
+  private readonly captureCount = new Map<string, number>();
+  private readonly logOffsets = new Map<string, number[]>();
+  private readonly rogues = new Map<string, RogueSpec>();
+  private readonly paused = new Set<string>();
+  private readonly lastSeen = new Map<string, { state: VrrpStateName; owner: boolean }>();
+  private readonly probeLog: ProbeRecord[] = [];
+  private probeOffset = 0;
+  private probeCarry = '';
+  private readonly samples: VipSample[] = [];
+  private analysis: { key: string; result: AnalysisResult } | undefined;
+  private stopped = false;
+
+  constructor(
+    loaded: LoadedScenario,
+    private readonly session: DockerSession,
+    private readonly deps: DockerDriverDeps,
+  ) {
+    this.scenario = loaded.scenario;
+    this.origin = deps.now();
+    this.clock = { now: () => this.deps.now() - this.origin };
+  }
+
+  private get spec(): LabSpec {
+    return this.scenario.lab;
+  }
+
+  private get started(): StartedLab {
+    if (!this.lab) throw new ChaosError('DRIVER_NOT_STARTED', 'the Docker driver has no lab yet');
+    return this.lab;
+  }
+
+  private webNodes(): string[] {
+    return this.spec.nodes.filter((n) => n.role === 'web').map((n) => n.name);
+  }
+
+  private proberNode(): string | undefined {
+    return this.spec.nodes.find((n) => n.role === 'prober')?.name;
+  }
+
+  private captureNodes(): string[] {
+    const prober = this.proberNode();
+    return [...this.webNodes(), ...(prober ? [prober] : [])];
+  }
+
+  private get captureDir(): string {
+    return `${LOG_DIR}/captures-${this.deps.tag}`;
+  }
+
+  private get proberFile(): string {
+    return `${LOG_DIR}/prober-${this.deps.tag}.jsonl`;
+  }
+
+  refusals(): Refusal[] {
+    const out: Refusal[] = [];
+    const roles = new Map(this.spec.nodes.map((n) => [n.name, n.role]));
+    this.scenario.steps.forEach((step, i) => {
+      if (step.kind !== 'fault') return;
+      const f = step.fault;
+      if (f.kind === 'rogue-advert') return;
+      if ((f.kind === 'loss' || f.kind === 'delay') && this.session.netem === false)
+        out.push({
+          step: i,
+          code: DOCKER_NETEM_UNSUPPORTED,
+          message: `${f.kind}: this kernel has no tc netem (sch_netem), so packets cannot be ${f.kind === 'loss' ? 'dropped' : 'delayed'} here (the simulator can: --driver sim)`,
+        });
+      if (f.kind === 'partition') {
+        if (!f.between.flat().some((n) => roles.get(n) === 'web'))
+          out.push({
+            step: i,
+            code: DOCKER_FAULT_UNSUPPORTED,
+            message: `partition ${f.between[0].join(',')} | ${f.between[1].join(',')}: one side needs a web node (iptables runs in web nodes only)`,
+          });
+        return;
+      }
+      const def = FAULTS.find((d) => d.name === TABLE_NAME[f.kind]);
+      for (const node of f.nodes) {
+        const role = roles.get(node);
+        if (role === 'prober')
+          out.push({
+            step: i,
+            code: DOCKER_FAULT_UNSUPPORTED,
+            message: `${f.kind} on ${node}: the prober records the evidence; it cannot be a target`,
+          });
+        else if (def && role !== undefined && !def.roles.includes(role))
+          out.push({
+            step: i,
+            code: DOCKER_FAULT_UNSUPPORTED,
+            message: `${f.kind} on ${node}: ${node} is the ${role} node (${f.kind} applies to ${def.roles.join(', ')} nodes)`,
+          });
+      }
+    });
+    return out;
+  }
+
+  private throwIfInterrupted(): void {
+    if (this.session.interrupted)
+      throw new ChaosError(
+        INTERRUPTED,
+        `interrupted (${String(this.session.signal.reason as unknown)})`,
+      );
+  }
+
+  async start(): Promise<void> {
+    this.throwIfInterrupted();
+    fs.mkdirSync(this.deps.evidenceDir, { recursive: true });
+    const { lab } = await this.session.acquire(this.spec);
+    this.lab = lab;
+    // Where each node's logs stand now: the scenario's part is what comes after.
+    await Promise.all(
+      this.webNodes().map(async (node) => {
+        const r = await lab.exec(node, [
+          'sh',
+          '-c',
+          NODE_LOGS.map((f) => `wc -c < ${LOG_DIR}/${f} 2>/dev/null || echo 0`).join('; '),
+        ]);
+        this.logOffsets.set(
+          node,
+          r.stdout
+            .trim()
+            .split('\n')
+            .map((x) => Number(x) || 0),
+        );
+      }),
+    );
+    this.origin = this.deps.now();
+    await Promise.all(this.captureNodes().map((n) => this.startCapture(n)));
+    const prober = this.proberNode();
+    if (prober) {
+      const p = this.scenario.probe;
+      const duration = proberDurationS(this.scenario, STEADY_STATE_TIMEOUT_MS);
+      await lab.execDetached(prober, [
+        'sh',
+        '-c',
+        `exec node ${PROBER_MAIN} --url '${p.url}' --interval-ms ${p.intervalMs} --timeout-ms ${p.timeoutMs} --duration-s ${duration} --out ${this.proberFile} 2>>${LOG_DIR}/prober-${this.deps.tag}.log`,
+      ]);
+    }
+  }
+
+  /** tcpdump in the node's network namespace, into a new file (unless one is running). */
+  private async startCapture(node: string): Promise<void> {
+    const lab = this.started;
+    const running = await lab.exec(node, ['pgrep', '-x', 'tcpdump']).catch(() => undefined);
+    if (!running) return; // Node not running: captured again when it is healed.
+    if (running.exitCode === 0) return;
+    const n = (this.captureCount.get(node) ?? 0) + 1;
+    this.captureCount.set(node, n);
+    const file = `${this.captureDir}/${node}-${n}.pcap`;
+    await lab.execDetached(node, [
+      'sh',
+      '-c',
+      `mkdir -p ${this.captureDir} && exec tcpdump -i eth0 --immediate-mode -U -n -Z root -w ${file} '${CAPTURE_FILTER}' 2>>${this.captureDir}/tcpdump.log`,
+    ]);
+  }
+
+  private params(f: FaultUnit): Omit<FaultContext, 'gateway'> {
+    switch (f.kind) {
+      case 'kill-process':
+        return { process: f.process };
+      case 'block-multicast':
+      case 'block-vrrp':
+        return { direction: f.direction };
+      case 'loss':
+        return { rate: f.rate };
+      case 'delay':
+        return { latencyMs: f.latencyMs, jitterMs: f.jitterMs };
+      default:
+        return {};
+    }
+  }
+
+  /** The per-node actions of a unit: (node, fault-table name, params). */
+  private actions(
+    f: Exclude<FaultUnit, { kind: 'rogue-advert' }>,
+  ): { node: string; params: Omit<FaultContext, 'gateway'> }[] {
+    if (f.kind !== 'partition') return f.nodes.map((node) => ({ node, params: this.params(f) }));
+    const address = (n: string): string => this.spec.nodes.find((x) => x.name === n)?.address ?? n;
+    const isWeb = (n: string): boolean => this.spec.nodes.find((x) => x.name === n)?.role === 'web';
+    const [a, b] = f.between;
+    return [
+      ...a.filter(isWeb).map((node) => ({ node, params: { peers: b.map(address) } })),
+      ...b.filter(isWeb).map((node) => ({ node, params: { peers: a.map(address) } })),
+    ];
+  }
+
+  async apply(f: FaultUnit): Promise<void> {
+    this.throwIfInterrupted();
+    const lab = this.started;
+    if (f.kind === 'rogue-advert') {
+      this.rogues.set(f.rogue.name, f.rogue);
+      await lab.startRogue({
+        name: f.rogue.name,
+        address: f.rogue.address,
+        configText: rogueConfigText(f.rogue, this.spec.vip),
+        image: this.session.images.web,
+      });
+      return;
+    }
+    for (const { node, params } of this.actions(f)) {
+      await lab.fault(TABLE_NAME[f.kind], node, 'apply', { params });
+      if (f.kind === 'pause') this.paused.add(node);
+    }
+  }
+
+  async heal(f: FaultUnit): Promise<void> {
+    const lab = this.started;
+    if (f.kind === 'rogue-advert') {
+      await lab.removeRogue(f.rogue.name);
+      this.rogues.delete(f.rogue.name);
+      this.lastSeen.delete(f.rogue.name);
+      return;
+    }
+    for (const { node, params } of this.actions(f)) {
+      await lab.fault(TABLE_NAME[f.kind], node, 'heal', { params });
+      if (f.kind === 'pause') this.paused.delete(node);
+      // A capture dies with its node (power-off), its link (network-down): start another.
+      if (this.captureNodes().includes(node)) await this.startCapture(node);
+    }
+  }
+
+  async wait(ms: number): Promise<void> {
+    this.throwIfInterrupted();
+    if (ms <= 0) return;
+    const signal = this.session.signal;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done);
+      void this.deps.sleep(ms).then(done);
+    });
+    this.throwIfInterrupted();
+  }
+
+  async sample(): Promise<VipSample> {
+    const lab = this.started;
+    const vip = this.spec.vip;
+    const nodes = [...this.webNodes(), ...this.rogues.keys()];
+    const seen = await Promise.all(
+      nodes.map(async (node): Promise<{ state: VrrpStateName; owner: boolean }> => {
+        if (this.paused.has(node))
+          return this.lastSeen.get(node) ?? { state: 'INIT', owner: false };
+        try {
+          const r = await lab.exec(node, ['sh', '-c', NODE_PROBE_SCRIPT], 10000);
+          const obs = parseNodeProbe(r.stdout);
+          return { state: sampledState(true, obs.vrrp), owner: obs.addresses.includes(vip) };
+        } catch (error) {
+          if (await lab.isRunning(node).catch(() => true)) throw error;
+          return { state: 'STOPPED', owner: false };
+        }
+      }),
+    );
+    const t = this.clock.now();
+    const states: Record<string, VrrpStateName> = {};
+    const owners: string[] = [];
+    nodes.forEach((node, i) => {
+      const s = seen[i] ?? { state: 'INIT', owner: false };
+      this.lastSeen.set(node, s);
+      states[node] = s.state;
+      if (s.owner) owners.push(node);
+    });
+    const sample = { t, owners, states };
+    this.samples.push(sample);
+    return sample;
+  }
+
+  async probes(): Promise<ProbeRecord[]> {
+    const prober = this.proberNode();
+    if (!prober || !this.lab) return [...this.probeLog];
+    const r = await this.lab.exec(prober, [
+      'sh',
+      '-c',
+      `tail -c +${this.probeOffset + 1} ${this.proberFile} 2>/dev/null || true`,
+    ]);
+    this.probeOffset += Buffer.byteLength(r.stdout, 'utf8');
+    const chunk = parseProbeChunk(this.probeCarry, r.stdout, this.origin);
+    this.probeCarry = chunk.rest;
+    if (chunk.records.length > 0) {
+      // Lines come in the order requests finish (a timeout finishes late): keep send order.
+      this.probeLog.push(...chunk.records);
+      this.probeLog.sort((a, b) => a.t - b.t);
+    }
+    return [...this.probeLog];
+  }
+
+  /** Copy the pcaps so far into the evidence folder; their paths. */
+  private async fetchPcaps(): Promise<string[]> {
+    const lab = this.started;
+    const dir = path.join(this.deps.evidenceDir, 'pcaps');
+    fs.mkdirSync(dir, { recursive: true });
+    const files: string[] = [];
+    for (const node of this.captureNodes()) {
+      const tar = await lab.archive(node, this.captureDir);
+      for (const entry of untar(tar ?? Buffer.alloc(0))) {
+        if (!entry.name.endsWith('.pcap')) continue;
+        const complete = completePcapLength(entry.data);
+        if (complete === 0) continue;
+        const file = path.join(dir, path.basename(entry.name));
+        fs.writeFileSync(file, entry.data.subarray(0, complete));
+        files.push(file);
+      }
+    }
+    return files.sort();
+  }
+
+  async vrrp(): Promise<AnalysisResult> {
+    if (!this.lab) return analyzeTimeline([], { sources: [] });
+    const files = await this.fetchPcaps();
+    const key = files.map((f) => `${f}:${fs.statSync(f).size}`).join('|');
+    if (this.analysis?.key === key) return this.analysis.result;
+    let result: AnalysisResult;
+    if (files.length === 0) result = analyzeTimeline([], { sources: [] });
+    else {
+      const { observations, sources } = await observePcapFiles(files);
+      result = analyzeTimeline(shiftObservations(observations, this.origin), { sources });
+    }
+    this.analysis = { key, result };
+    return result;
+  }
+
+  /** Stop prober and captures (SIGINT: complete files), copy the evidence, release the lab. */
+  async stop(): Promise<void> {
+    if (this.stopped || !this.lab) return;
+    this.stopped = true;
+    const lab = this.lab;
+    const prober = this.proberNode();
+    const failures: string[] = [];
+    const tolerate = async (what: string, op: () => Promise<unknown>): Promise<void> => {
+      try {
+        await op();
+      } catch (error) {
+        failures.push(`${what}: ${errorText(error)}`);
+      }
+    };
+    await Promise.all([
+      ...(prober
+        ? [tolerate('stop the prober', () => this.stopProcess(prober, '-f', PROBER_PATTERN))]
+        : []),
+      ...this.captureNodes().map((n) =>
+        tolerate(`stop tcpdump in ${n}`, () => this.stopProcess(n, '-x', 'tcpdump')),
+      ),
+    ]);
+    await tolerate('copy the pcaps', () => this.fetchPcaps());
+    if (prober) await tolerate('read the prober output', () => this.probes());
+    const dir = this.deps.evidenceDir;
+    await tolerate('write prober.jsonl', async () => {
+      const tar = await lab.archive(prober ?? '', this.proberFile);
+      const entry = untar(tar ?? Buffer.alloc(0))[0];
+      fs.writeFileSync(path.join(dir, 'prober.jsonl'), entry?.data ?? '');
+    });
+    fs.writeFileSync(
+      path.join(dir, 'samples.jsonl'),
+      this.samples.map((s) => JSON.stringify(s)).join('\n') + (this.samples.length ? '\n' : ''),
+    );
+    await Promise.all(
+      this.webNodes().map((node) =>
+        tolerate(`copy the logs of ${node}`, async () => {
+          const offsets = this.logOffsets.get(node) ?? [];
+          const nodeDir = path.join(dir, node);
+          fs.mkdirSync(nodeDir, { recursive: true });
+          const tar = await lab.archive(node, LOG_DIR);
+          const files = untar(tar ?? Buffer.alloc(0));
+          NODE_LOGS.forEach((name, i) => {
+            const entry = files.find((f) => path.basename(f.name) === name);
+            if (!entry) return;
+            const from = Math.min(offsets[i] ?? 0, entry.data.length);
+            if (entry.data.length > from)
+              fs.writeFileSync(path.join(nodeDir, name), entry.data.subarray(from));
+          });
+        }),
+      ),
+    );
+    for (const rogue of this.rogues.keys())
+      await tolerate(`remove ${rogue}`, () => lab.removeRogue(rogue));
+    if (failures.length > 0)
+      fs.writeFileSync(path.join(dir, 'evidence-errors.txt'), `${failures.join('\n')}\n`);
+  }
+
+  /** SIGINT a process in a node and wait (at most 3 s) until it is gone; SIGKILL then. */
+  private async stopProcess(node: string, how: '-f' | '-x', pattern: string): Promise<void> {
+    const lab = this.started;
+    if (!(await lab.isRunning(node))) return;
+    await lab.exec(node, [
+      'sh',
+      '-c',
+      `pkill -INT ${how} '${pattern}' || exit 0; for i in $(seq 1 30); do pgrep ${how} '${pattern}' >/dev/null || exit 0; sleep 0.1; done; pkill -KILL ${how} '${pattern}'; true`,
+    ]);
+  }
+}
+
+/** The Docker driver's factory for a session; each scenario gets its own evidence folder. */
+export function createDockerDriverFactory(
+  session: DockerSession,
+  evidenceDirFor: (loaded: LoadedScenario) => string,
+): DriverFactory {
+  let count = 0;
+  return (loaded) => {
+    count++;
+    return new DockerDriver(loaded, session, {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      evidenceDir: evidenceDirFor(loaded),
+      tag: `${session.deps.newRunId()}-${count}`,
+    });
+  };
+}

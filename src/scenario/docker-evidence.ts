@@ -1,0 +1,205 @@
+/**
+ * Pure helpers of the Docker driver (docker-driver.ts): the prober's JSONL read in pieces, pcaps
+ * cut to their complete records, tar archives (docker cp) unpacked, evidence names, the rogue
+ * router's config, the prober's duration bound. No I/O here.
+ */
+import type { Observation } from '../capture';
+import { renderKeepalivedConf } from '../keepalived/render';
+import { instanceConfig } from '../vrrp/config';
+import type { VrrpStateName } from '../vrrp/state-machine';
+import type { ProbeRecord } from './driver';
+import type { RogueSpec, Scenario } from './types';
+
+/** Where evidence lives inside the containers. */
+export const LOG_DIR = '/var/log/chaos';
+export const PROBER_MAIN = '/opt/chaos/dist/src/prober/main.js';
+/** Capture filter: VRRP (IP protocol 112, numeric: no /etc/protocols needed) and ARP. */
+export const CAPTURE_FILTER = 'ip proto 112 or arp';
+
+export interface ProbeChunk {
+  records: ProbeRecord[];
+  /** An unfinished last line, to prepend to the next chunk. */
+  rest: string;
+  /** Lines that were not prober records. */
+  bad: number;
+}
+
+/**
+ * Parse new prober output (JSON lines with epoch-ms `t`) into records with `t` in ms since
+ * `originMs` (the lab's start, epoch ms). `carry` is the previous chunk's `rest`.
+ */
+export function parseProbeChunk(carry: string, text: string, originMs: number): ProbeChunk {
+  const all = carry + text;
+  const cut = all.lastIndexOf('\n');
+  const rest = cut < 0 ? all : all.slice(cut + 1);
+  const complete = cut < 0 ? '' : all.slice(0, cut);
+  const records: ProbeRecord[] = [];
+  let bad = 0;
+  for (const line of complete.split('\n')) {
+    if (line.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      bad++;
+      continue;
+    }
+    if (typeof raw !== 'object' || raw === null) {
+      bad++;
+      continue;
+    }
+    const r = raw as Record<string, unknown>;
+    if (typeof r['t'] !== 'number' || typeof r['ok'] !== 'boolean') {
+      bad++;
+      continue;
+    }
+    const record: ProbeRecord = {
+      t: r['t'] - originMs,
+      ok: r['ok'],
+      status: typeof r['status'] === 'number' ? r['status'] : null,
+      servedBy: typeof r['servedBy'] === 'string' ? r['servedBy'] : null,
+      latencyMs: typeof r['latencyMs'] === 'number' ? r['latencyMs'] : null,
+    };
+    if (typeof r['error'] === 'string') record.error = r['error'];
+    records.push(record);
+  }
+  return { records, rest, bad };
+}
+
+const PCAP_MAGIC_LE = 0xa1b2c3d4;
+const PCAP_MAGIC_NS_LE = 0xa1b23c4d;
+const PCAP_MAGIC_BE = 0xd4c3b2a1;
+const PCAP_MAGIC_NS_BE = 0x4d3cb2a1;
+
+/**
+ * The length of a pcap's complete part: the global header and every whole record. A tcpdump
+ * killed with its container (power-off) may leave half a record; 0 when not even a header.
+ */
+export function completePcapLength(buf: Uint8Array): number {
+  if (buf.length < 24) return 0;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = view.getUint32(0, true);
+  let little: boolean;
+  if (magic === PCAP_MAGIC_LE || magic === PCAP_MAGIC_NS_LE) little = true;
+  else if (magic === PCAP_MAGIC_BE || magic === PCAP_MAGIC_NS_BE) little = false;
+  else return 0;
+  let at = 24;
+  while (at + 16 <= buf.length) {
+    const incl = view.getUint32(at + 8, little);
+    if (at + 16 + incl > buf.length) break;
+    at += 16 + incl;
+  }
+  return at;
+}
+
+export interface TarFile {
+  /** Path inside the archive (docker cp of /var/log/chaos gives `chaos/...`). */
+  name: string;
+  data: Buffer;
+}
+
+/** Regular files of a ustar/GNU/pax tar archive (as Docker's archive endpoint sends). */
+export function untar(archive: Buffer): TarFile[] {
+  const out: TarFile[] = [];
+  let at = 0;
+  let longName: string | undefined;
+  while (at + 512 <= archive.length) {
+    const header = archive.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, len: number): string =>
+      header
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1) || '0';
+    const prefix = field(345, 155);
+    let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = undefined;
+    const dataStart = at + 512;
+    const data = archive.subarray(dataStart, dataStart + size);
+    at = dataStart + Math.ceil(size / 512) * 512;
+    if (type === 'L') {
+      longName = data.toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
+    if (type === 'x') {
+      const path = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'));
+      if (path?.[1] !== undefined) longName = path[1];
+      continue;
+    }
+    if (type !== '0') continue;
+    name = name.replace(/^\.\//, '');
+    out.push({ name, data: Buffer.from(data) });
+  }
+  return out;
+}
+
+/** Observations with times moved to seconds since the lab's start (`originMs`, epoch ms). */
+export function shiftObservations(observations: Observation[], originMs: number): Observation[] {
+  const origin = originMs / 1000;
+  return observations.map((o) => ({ ...o, time: o.time - origin }));
+}
+
+/** A VRRP node's state as a sample has it. */
+export function sampledState(
+  containerRunning: boolean,
+  vrrp: { running: boolean; state: string | null } | null,
+): VrrpStateName {
+  if (!containerRunning || vrrp === null || !vrrp.running) return 'STOPPED';
+  const s = vrrp.state;
+  return s === 'MASTER' || s === 'BACKUP' || s === 'FAULT' ? s : 'INIT';
+}
+
+/** The rogue router's keepalived.conf: one instance for the lab's VIP, starting BACKUP. */
+export function rogueConfigText(rogue: RogueSpec, vip: string): string {
+  return renderKeepalivedConf([
+    instanceConfig({
+      name: 'VI_ROGUE',
+      vrid: rogue.vrid,
+      priority: rogue.priority,
+      advertIntervalMs: rogue.advertIntervalMs,
+      initialState: 'BACKUP',
+      auth: rogue.password === null ? null : { type: 'PASS', password: rogue.password },
+      vips: [{ address: vip, prefixLength: 32 }],
+    }),
+  ]);
+}
+
+/**
+ * How long the prober may run: every wait and `within` of the scenario, the steady-state wait,
+ * a minute per fault or heal step (power-on waits until the node is ready) and a margin. The
+ * driver stops it earlier; the bound only keeps a forgotten prober from running forever.
+ */
+export function proberDurationS(scenario: Scenario, steadyMs: number): number {
+  let ms = steadyMs + 120_000;
+  for (const step of scenario.steps) {
+    if (step.kind === 'wait') ms += step.ms;
+    else if (step.kind === 'expect') ms += (step.withinMs ?? 0) + 5_000;
+    else ms += 60_000;
+  }
+  return Math.ceil(ms / 1000);
+}
+
+/** `2024-05-01T12-30-05Z`: a UTC timestamp usable in a folder name. */
+export function utcStamp(epochMs: number): string {
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+}
+
+/** `runs/<UTC>-<scenario>` (one scenario) or `runs/<UTC>-<first>-and-<n>-more`. */
+export function defaultOutDir(epochMs: number, names: readonly string[]): string {
+  const safe = (n: string): string => n.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'run';
+  const first = safe(names[0] ?? 'run');
+  const what = names.length > 1 ? `${first}-and-${names.length - 1}-more` : first;
+  return `runs/${utcStamp(epochMs)}-${what}`;
+}
+
+/** A folder name for a scenario's evidence, unique among `taken`. */
+export function evidenceFolder(name: string, taken: ReadonlySet<string>): string {
+  const base = name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'scenario';
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
