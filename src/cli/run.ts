@@ -16,6 +16,20 @@ import type { RunResult, ScenarioResult } from '../scenario/result';
 import { runScenario } from '../scenario/runner';
 import { createSimDriver, SIM_FAULT_UNSUPPORTED } from '../scenario/sim-driver';
 import type { DriverName } from '../scenario/types';
+import {
+  RecordingDriver,
+  buildReport,
+  compareWithBaseline,
+  describeRegressions,
+  loadBaseline,
+  parseMaxRegression,
+  parseShard,
+  shardScenarios,
+  writeRunDirectory,
+  type RegressionLimits,
+  type ScenarioContext,
+  type Shard,
+} from '../report';
 import { EXIT } from './exit-codes';
 import type { CommandContext } from './program';
 
@@ -96,6 +110,15 @@ export const dockerKit: DriverKitFactory = ({ ctx, out, scenarios }) => {
     outDir,
   };
 };
+
+/** The engine's version for the report's environment; null when it does not answer. */
+async function dockerVersion(): Promise<string | null> {
+  try {
+    return (await new Dockerode().version()).Version;
+  } catch {
+    return null;
+  }
+}
 
 /** The drivers `chaos run` knows. */
 export const DRIVERS: Readonly<Record<DriverName, DriverKitFactory | undefined>> = {
@@ -213,12 +236,34 @@ export function registerRunCommand(
     .option('--json', 'print the result as JSON')
     .option(
       '--out <dir>',
-      'write the result to DIR/report.json (docker: and the evidence; default runs/<UTC>-<scenario>)',
+      'run directory: report.json, report.md, junit.xml, report.html (docker: and the evidence; default runs/<UTC>-<scenario>; sim: only when given)',
+    )
+    .option(
+      '--baseline <path>',
+      'compare downtime and gaps with a previous run (its directory or report.json); worse beyond --max-regression fails (exit 1)',
+    )
+    .option(
+      '--max-regression <limits>',
+      'how much worse than the baseline a figure may be, e.g. 10%,50ms (worse by more than both fails)',
+      parseMaxRegression,
+    )
+    .option(
+      '--shard <i/n>',
+      'run only shard I of N (scenarios sorted and dealt round-robin)',
+      parseShard,
     )
     .action(
       async (
         paths: string[],
-        options: { driver: DriverName; seed: number; json?: boolean; out?: string },
+        options: {
+          driver: DriverName;
+          seed: number;
+          json?: boolean;
+          out?: string;
+          baseline?: string;
+          maxRegression?: Partial<RegressionLimits>;
+          shard?: Shard;
+        },
       ) => {
         const makeKit = drivers[options.driver];
         if (!makeKit)
@@ -229,7 +274,11 @@ export function registerRunCommand(
         const source = fsSource();
         const loaded: LoadedScenario[] = [];
         const problems: Diagnostic[] = [];
-        for (const file of expandScenarioPaths(paths)) {
+        // Read the baseline first: a bad path is bad input before any lab comes up.
+        const baseline = options.baseline !== undefined ? loadBaseline(options.baseline) : null;
+        let files = expandScenarioPaths(paths);
+        if (options.shard) files = shardScenarios(files, options.shard.index, options.shard.total);
+        for (const file of files) {
           try {
             const r = loadScenarioFile(file, source);
             problems.push(...r.errors);
@@ -263,6 +312,7 @@ export function registerRunCommand(
           );
 
         const results = new Map<LoadedScenario, ScenarioResult>();
+        const contexts: Record<string, ScenarioContext> = {};
         let interrupted: string | undefined;
         const onSignal = (signal: NodeJS.Signals): void => {
           if (interrupted !== undefined) {
@@ -282,9 +332,18 @@ export function registerRunCommand(
           // the results keep the order of the files.
           for (const l of groupByLab(loaded)) {
             if (interrupted !== undefined) break;
-            const driver = factory(l, { seed: options.seed });
+            // The recorder keeps what the report's timeline needs: VIP samples, probes, adverts.
+            const driver = new RecordingDriver(factory(l, { seed: options.seed }), {
+              sampleEveryMs: options.driver === 'sim' ? 100 : null,
+              names: new Map(l.scenario.lab.nodes.map((n) => [n.address, n.name])),
+            });
             const result = await runScenario(l, driver, { seed: options.seed });
             results.set(l, result);
+            contexts[l.file] = {
+              lab: l.scenario.lab,
+              slo: l.scenario.slo,
+              evidence: driver.evidence(),
+            };
             if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(result));
           }
         } finally {
@@ -316,17 +375,28 @@ export function registerRunCommand(
           scenarios: results_,
         };
         const outDir = options.out ?? kit.outDir;
+        const reportOptions = {
+          generatedAt: new Date().toISOString(),
+          interrupted: interrupted ?? false,
+          scenarios: contexts,
+          environment: {
+            chaosVersion: program.version() ?? null,
+            dockerVersion: options.driver === 'docker' ? await dockerVersion() : null,
+            nodeVersion: process.version,
+          },
+        };
+        const comparison =
+          baseline === null
+            ? null
+            : compareWithBaseline(
+                buildReport(run, reportOptions),
+                baseline,
+                options.maxRegression,
+                options.baseline,
+              );
         if (outDir !== undefined) {
-          try {
-            fs.mkdirSync(outDir, { recursive: true });
-            fs.writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(run, null, 2)}\n`);
-          } catch (error) {
-            throw new ChaosError('REPORT_WRITE_FAILED', `cannot write ${outDir}/report.json`, {
-              cause: error,
-            });
-          }
-          if (kit.outDir !== undefined && !options.json)
-            ctx.io.stderr(`chaos: evidence and report in ${outDir}\n`);
+          writeRunDirectory(run, outDir, { ...reportOptions, baseline: comparison });
+          if (!options.json) ctx.io.stderr(`chaos: report and evidence in ${outDir}\n`);
         }
         if (options.json) ctx.io.stdout(`${JSON.stringify(run, null, 2)}\n`);
         else if (ctx.io.isTTY) ctx.io.stdout(summariseRun(run).split('\n').slice(-2).join('\n'));
@@ -338,6 +408,13 @@ export function registerRunCommand(
           );
         if (run.counts.error > 0) ctx.setExit(EXIT.infra);
         else if (run.counts.failed > 0) ctx.setExit(EXIT.failed);
+        if (comparison) {
+          const regressions = describeRegressions(comparison);
+          for (const m of regressions) ctx.io.stderr(`chaos: regression: ${m}\n`);
+          if (regressions.length > 0) ctx.setExit(EXIT.failed);
+          else if (!options.json)
+            ctx.io.stderr(`chaos: no regression against ${options.baseline ?? 'the baseline'}\n`);
+        }
       },
     );
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { memoryIO } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/program';
+import { parseReport, runResultOf } from '../../../src/report';
 import type { RunResult } from '../../../src/scenario/result';
 import { scenarioJsonSchema } from '../../../src/scenario/schema';
 
@@ -101,7 +102,12 @@ describe('chaos run --driver sim', () => {
     const b = await cli('run', file, '--driver', 'sim', '--seed', '7', '--json', '--out', out);
     expect(a.code).toBe(0);
     expect(b.out).toBe(a.out);
-    expect(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).toBe(a.out);
+    // report.json is the versioned report: the run result of --json plus what the report adds.
+    const report = parseReport(
+      JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')),
+      'report.json',
+    );
+    expect(runResultOf(report)).toMatchObject(JSON.parse(a.out) as RunResult);
   });
 
   test('a failing expectation exits 1 and says what failed in plain words; faults are rolled back', async () => {
@@ -150,9 +156,88 @@ describe('chaos run --driver sim', () => {
     expect(err).toContain(`${file}:2:8: steps: Too small`);
   });
 
-  test('--driver docker is not wired yet', async () => {
-    const { code, err } = await cli('run', SCENARIOS, '--driver', 'docker');
-    expect(code).toBe(3);
-    expect(err).toContain('use --driver sim (DRIVER_NOT_AVAILABLE)');
+  test('--driver docker without a reachable engine: exit 3, suggesting --driver sim', async () => {
+    const saved = process.env['DOCKER_HOST'];
+    process.env['DOCKER_HOST'] = `unix://${path.join(tmp, 'no-such-docker.sock')}`;
+    try {
+      const out = path.join(tmp, 'no-docker');
+      const { code, err } = await cli('run', SCENARIOS, '--driver', 'docker', '--out', out);
+      expect(code).toBe(3);
+      expect(err).toContain('DOCKER_UNAVAILABLE');
+      expect(err).toContain('--driver sim');
+    } finally {
+      if (saved === undefined) delete process.env['DOCKER_HOST'];
+      else process.env['DOCKER_HOST'] = saved;
+    }
+  });
+});
+
+describe('chaos run --out and --baseline (sim driver)', () => {
+  const scenario = path.join(SCENARIOS, 'poweroff-master.yaml');
+
+  test('--out writes the four reports; the same run as baseline shows no regression', async () => {
+    const first = path.join(tmp, 'run-1');
+    expect((await cli('run', scenario, '--driver', 'sim', '--out', first)).code).toBe(0);
+    for (const f of ['report.json', 'report.md', 'junit.xml', 'report.html'])
+      expect(fs.existsSync(path.join(first, f))).toBe(true);
+    const report = JSON.parse(fs.readFileSync(path.join(first, 'report.json'), 'utf8')) as {
+      version: number;
+      interrupted: boolean;
+    };
+    expect(report.version).toBe(1);
+    expect(report.interrupted).toBe(false);
+
+    const second = path.join(tmp, 'run-2');
+    const { code, err } = await cli(
+      'run',
+      scenario,
+      '--driver',
+      'sim',
+      '--out',
+      second,
+      '--baseline',
+      first,
+    );
+    expect(code).toBe(0);
+    expect(err).toContain('no regression');
+  });
+
+  test('a baseline with a much shorter outage makes the run fail (exit 1) and says by how much', async () => {
+    const base = path.join(tmp, 'run-base');
+    expect((await cli('run', scenario, '--driver', 'sim', '--out', base)).code).toBe(0);
+    // Make the baseline 2 s better than what the simulator measures.
+    const file = path.join(base, 'report.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const doctored = text.replace(
+      /"downtimeSeconds": ([0-9.]+)/g,
+      (_m, v: string) => `"downtimeSeconds": ${Math.max(0, Number(v) - 2)}`,
+    );
+    expect(doctored).not.toBe(text);
+    fs.writeFileSync(file, doctored);
+    const { code, err } = await cli(
+      'run',
+      scenario,
+      '--driver',
+      'sim',
+      '--out',
+      path.join(tmp, 'run-3'),
+      '--baseline',
+      base,
+    );
+    expect(code).toBe(1);
+    expect(err).toMatch(/regression: .*poweroff-master/);
+  });
+
+  test('a missing baseline is bad input (exit 2) before anything runs', async () => {
+    const { code, err } = await cli(
+      'run',
+      scenario,
+      '--driver',
+      'sim',
+      '--baseline',
+      path.join(tmp, 'nope'),
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('nope');
   });
 });
