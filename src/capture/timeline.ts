@@ -402,6 +402,20 @@ function analyzeVrid(
         frame: a.frame,
         endedRun: alive,
       });
+      // A master going FAULT resigns twice (keepalived: vrrp_state_leave_master, then
+      // vrrp_restore_interface). The repeat belongs to the run it ended: it is the old master's
+      // last advert, and the backups' skew timer restarts from it.
+      if (
+        state !== undefined &&
+        state.closed &&
+        state.run.endReason === 'priority-0' &&
+        state.last.priority === 0 &&
+        a.time - state.last.time <= state.window
+      ) {
+        extend(state, a, i);
+        runOf[i] = state.index;
+        continue;
+      }
       if (!alive || state === undefined) continue;
       extend(state, a, i);
       state.closed = true;

@@ -26,6 +26,9 @@ import {
 } from './system';
 import type { DaemonEvent } from './ports';
 
+/** How long after an event the state file is refreshed (off the path of the adverts). */
+const STATE_FILE_DELAY_MS = 20;
+
 interface Options {
   config: string;
   events?: string;
@@ -96,11 +99,21 @@ async function main(argv: string[]): Promise<number> {
       }),
       scheduler.now(),
     );
-  // Every event may follow a state change: refresh the state file (written only on change).
+  // Every event may follow a state change: refresh the state file (written only on change),
+  // soon after rather than at once. Writing it (a new file and a rename) takes 0.4 ms typically
+  // and over 10 ms at worst on a busy host; a transition's event comes before its advert, so a
+  // synchronous write delayed the new master's first advert (the switchover gap) by as much.
+  let statePending: NodeJS.Timeout | undefined;
+  const writeStateSoon = (): void => {
+    statePending ??= setTimeout(() => {
+      statePending = undefined;
+      writeState();
+    }, STATE_FILE_DELAY_MS);
+  };
   const events = {
     write(event: DaemonEvent): void {
       log.write(event);
-      writeState();
+      writeStateSoon();
     },
   };
   if (opts.pidFile) fs.writeFileSync(opts.pidFile, `${process.pid}\n`);
@@ -162,6 +175,7 @@ async function main(argv: string[]): Promise<number> {
         .finally(() => {
           for (const c of closers) c();
           if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
+          clearTimeout(statePending);
           stateFile.remove();
           resolve(0);
         });

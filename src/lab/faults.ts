@@ -29,7 +29,11 @@ export type FaultStep =
 export interface FaultContext {
   /** The lab's gateway: a default route via it is restored when the link comes back. */
   gateway: string;
-  /** block-multicast, block-vrrp: which of the node's traffic is dropped (default both). */
+  /**
+   * block-multicast, block-vrrp: which of the node's traffic is dropped. Default: block-multicast
+   * applies `in` (dropped on receipt, as the course does: the node still advertises, so its
+   * captures show a split brain's two masters), block-vrrp `both`; heals remove both unless told.
+   */
   direction?: 'in' | 'out' | 'both';
   /** partition: the addresses this node no longer exchanges packets with. */
   peers?: readonly string[];
@@ -69,9 +73,13 @@ const vrrpRules = [
 
 type Rule = readonly [string, ...string[]];
 
-/** The rules of a direction: in = INPUT, out = OUTPUT, both (default) = both. */
-function directed(rules: readonly Rule[], ctx: FaultContext): readonly Rule[] {
-  const d = ctx.direction ?? 'both';
+/** The rules of a direction: in = INPUT, out = OUTPUT, both = both (`fallback` when unset). */
+function directed(
+  rules: readonly Rule[],
+  ctx: FaultContext,
+  fallback: 'in' | 'out' | 'both' = 'both',
+): readonly Rule[] {
+  const d = ctx.direction ?? fallback;
   return rules.filter(([chain]) => d === 'both' || (d === 'in') === (chain === 'INPUT'));
 }
 
@@ -141,9 +149,9 @@ export const FAULTS: readonly FaultDef[] = [
   {
     name: 'block-multicast',
     healName: 'unblock-multicast',
-    description: `iptables drops VRRP (protocol 112) to ${VRRP_GROUP} in and out: split brain`,
+    description: `iptables drops VRRP (protocol 112) to ${VRRP_GROUP} on receipt (INPUT; or out, both): split brain`,
     roles: ['web'],
-    apply: (ctx) => insertAll(directed(iptablesRules, ctx)),
+    apply: (ctx) => insertAll(directed(iptablesRules, ctx, 'in')),
     heal: (ctx) => deleteAll(directed(iptablesRules, ctx)),
   },
   {

@@ -46,6 +46,8 @@ export function describeExpectation(e: Expectation, vip: string): string {
       return `last client outage under ${formatDuration(e.underMs)}`;
     case 'served-by':
       return `requests served by ${e.node}`;
+    case 'answers':
+      return `requests answered with HTTP ${e.status}${e.node === undefined ? '' : ` by ${e.node}`}`;
     case 'switchover': {
       const who = `${e.from ?? 'any node'} -> ${e.to ?? 'any node'}`;
       const gap =
@@ -93,6 +95,21 @@ export function evaluate(e: Expectation, s: Snapshot): Verdict {
           ? `last request served by ${p.servedBy ?? 'an unknown node'}`
           : `last request failed${p.error ? ` (${p.error})` : ''}`;
       return { holds: p !== undefined && p.ok && p.servedBy === e.node, seen };
+    }
+    case 'answers': {
+      const p = s.lastProbe;
+      const seen = !p
+        ? 'no request yet'
+        : p.status === null
+          ? `last request got no answer${p.error ? ` (${p.error})` : ''}`
+          : `last request answered with HTTP ${p.status} by ${p.servedBy ?? 'an unknown node'}`;
+      return {
+        holds:
+          p !== undefined &&
+          p.status === e.status &&
+          (e.node === undefined || p.servedBy === e.node),
+        seen,
+      };
     }
     case 'switchover': {
       const last = s.switchovers.at(-1);

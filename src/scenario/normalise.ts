@@ -16,6 +16,7 @@ import {
   DEFAULT_GAP_TOLERANCE_MS,
   DEFAULT_PROBE_INTERVAL_MS,
   DEFAULT_PROBE_TIMEOUT_MS,
+  defaultDirection,
   type Expectation,
   type FaultSpec,
   type HealSpec,
@@ -66,7 +67,7 @@ function faultSpec(
       return { kind: s.fault, nodes: nodes(), process: s.process ?? 'nginx' };
     case 'block-multicast':
     case 'block-vrrp':
-      return { kind: s.fault, nodes: nodes(), direction: s.direction ?? 'both' };
+      return { kind: s.fault, nodes: nodes(), direction: s.direction ?? defaultDirection(s.fault) };
     case 'partition':
       return { kind: s.fault, between: s.between };
     case 'loss':
@@ -126,6 +127,10 @@ function expectation(e: ExpectationInput, at: IssuePath, issues: PathIssue[]): E
   if (e.state !== undefined) return { kind: 'state', node: e.state.node, state: e.state.is };
   if (e.lastOutage !== undefined) return { kind: 'last-outage', underMs: ms(e.lastOutage.under) };
   if (e.servedBy !== undefined) return { kind: 'served-by', node: e.servedBy };
+  if (e.answers !== undefined)
+    return e.answers.by === undefined
+      ? { kind: 'answers', status: e.answers.status }
+      : { kind: 'answers', status: e.answers.status, node: e.answers.by };
   const sw = e.switchover ?? {};
   const out: Expectation = {
     kind: 'switchover',
@@ -180,6 +185,8 @@ function references(
       const p = [...at, 'expect'];
       if (e.kind === 'vip-owner') refs.push({ name: e.node, path: [...p, 'vipOwner'], vrrp: true });
       if (e.kind === 'served-by') refs.push({ name: e.node, path: [...p, 'servedBy'], vrrp: true });
+      if (e.kind === 'answers' && e.node !== undefined)
+        refs.push({ name: e.node, path: [...p, 'answers', 'by'], vrrp: true });
       if (e.kind === 'state')
         refs.push({ name: e.node, path: [...p, 'state', 'node'], vrrp: true });
       if (e.kind === 'switchover') {

@@ -104,6 +104,7 @@ function unitsFromHeal(h: HealSpec, scenario: Scenario): FaultUnit[] {
       }));
     case 'block-multicast':
     case 'block-vrrp':
+      // Never applied here: heal both ways (heals are idempotent), whatever the default.
       return (h.nodes ?? []).map((n) => ({
         kind: h.kind as 'block-vrrp',
         nodes: [n],
@@ -195,7 +196,7 @@ export async function runScenario(
 
   const snapshot = async (e: Expectation): Promise<Snapshot> => {
     const sample = await driver.sample();
-    const needsProbes = e.kind === 'last-outage' || e.kind === 'served-by';
+    const needsProbes = e.kind === 'last-outage' || e.kind === 'served-by' || e.kind === 'answers';
     const probes = needsProbes ? (await driver.probes()).filter((p) => p.t >= steadyMs) : [];
     return {
       vip,

@@ -66,6 +66,14 @@ const direction = z
   .optional()
   .describe('Which traffic of the node is dropped (default both)');
 
+/** block-multicast drops on receipt by default, as the course does: each node still sends. */
+const multicastDirection = z
+  .enum(DIRECTIONS)
+  .optional()
+  .describe(
+    'Which VRRP multicast of the node is dropped: in (default: on receipt, the node still advertises), out, or both',
+  );
+
 export const faultStepSchema = z.discriminatedUnion('fault', [
   fault('power-off', targets, 'the node loses power (SIGKILL); heal: power on'),
   fault(
@@ -82,7 +90,11 @@ export const faultStepSchema = z.discriminatedUnion('fault', [
     },
     'kill a process (nginx by default); heal: start it again',
   ),
-  fault('block-multicast', { ...targets, direction }, 'drop VRRP multicast (224.0.0.18)'),
+  fault(
+    'block-multicast',
+    { ...targets, direction: multicastDirection },
+    'drop VRRP multicast (224.0.0.18), on receipt by default',
+  ),
   fault('block-vrrp', { ...targets, direction }, 'drop all VRRP (protocol 112), unicast too'),
   fault(
     'partition',
@@ -149,6 +161,7 @@ export const EXPECT_CONDITIONS = [
   'state',
   'lastOutage',
   'servedBy',
+  'answers',
   'switchover',
 ] as const;
 
@@ -172,6 +185,15 @@ export const expectationSchema = z
       .optional()
       .describe('The last client outage (first failed request to first success) is shorter'),
     servedBy: nodeName.optional().describe("The prober's requests are answered by this node"),
+    answers: z
+      .strictObject({
+        status: z.int().min(100).max(599).describe('The HTTP status, e.g. 503'),
+        by: nodeName.optional().describe('Served by this node (its X-Served-By)'),
+      })
+      .optional()
+      .describe(
+        "The prober's latest request got this HTTP status (from this node, if by is given)",
+      ),
     switchover: z
       .strictObject({
         from: nodeName.optional(),
@@ -185,7 +207,7 @@ export const expectationSchema = z
       .describe('The latest VRRP switchover (seen on the wire) matches'),
   })
   .describe(
-    'One condition (vipOwner, noOwner, splitBrain, state, lastOutage, servedBy, switchover)',
+    'One condition (vipOwner, noOwner, splitBrain, state, lastOutage, servedBy, answers, switchover)',
   );
 
 export const expectStepSchema = z

@@ -24,7 +24,8 @@
  * pause/resume (a frozen process), and any fault on a node that runs no VRRP (the database,
  * the prober): there is no MySQL, shop app or HTTP stack in the simulator. Nor does it model
  * HTTP timeouts, the shop's 503s, ARP cache expiry, or loss/delay hitting HTTP requests.
- * A scenario about those says `drivers: [docker]`.
+ * A scenario about those says `drivers: [docker]`; an `answers` expectation with a status other
+ * than 200 is refused (SIM_EXPECTATION_UNSUPPORTED).
  */
 import { analyzeTimeline, observeFrame, type AnalysisResult, type Observation } from '../capture';
 import { LINKTYPE_RAW } from '../capture/link';
@@ -39,6 +40,7 @@ import type { RogueSpec, Scenario } from './types';
 
 export const SIM_FAULT_UNSUPPORTED = 'SIM_FAULT_UNSUPPORTED';
 export const SIM_CONFIG_MISSING = 'SIM_CONFIG_MISSING';
+export const SIM_EXPECTATION_UNSUPPORTED = 'SIM_EXPECTATION_UNSUPPORTED';
 
 /**
  * How long a client keeps using an ARP entry for the VIP after its last answered request when
@@ -132,6 +134,14 @@ export class SimDriver implements Driver {
     const out: Refusal[] = [];
     const roles = new Map(this.scenario.lab.nodes.map((n) => [n.name, n.role]));
     this.scenario.steps.forEach((step, i) => {
+      if (step.kind === 'expect' && step.expect.kind === 'answers' && step.expect.status !== 200) {
+        out.push({
+          step: i,
+          code: SIM_EXPECTATION_UNSUPPORTED,
+          message: `answers ${step.expect.status}: the simulator has no shop or database, its requests are answered 200 or not at all (use --driver docker, or drivers: [docker])`,
+        });
+        return;
+      }
       if (step.kind !== 'fault' && step.kind !== 'heal') return;
       const kind = step.kind === 'fault' ? step.fault.kind : step.heal.kind;
       if (kind === 'pause') {

@@ -81,6 +81,8 @@ export type Expectation =
   | { kind: 'state'; node: string; state: VrrpStateName }
   | { kind: 'last-outage'; underMs: number }
   | { kind: 'served-by'; node: string }
+  /** The latest request got this HTTP status (served by `node`, when given). */
+  | { kind: 'answers'; status: number; node?: string }
   | {
       kind: 'switchover';
       from?: string;
@@ -117,3 +119,12 @@ export interface Scenario {
 export const DEFAULT_GAP_TOLERANCE_MS = 20;
 export const DEFAULT_PROBE_INTERVAL_MS = 20;
 export const DEFAULT_PROBE_TIMEOUT_MS = 500;
+
+/**
+ * The default direction of a block: block-multicast drops VRRP multicast on receipt only (as the
+ * course does: each node still advertises, so captures show both masters of a split brain);
+ * block-vrrp drops both ways.
+ */
+export function defaultDirection(kind: 'block-multicast' | 'block-vrrp'): Direction {
+  return kind === 'block-multicast' ? 'in' : 'both';
+}

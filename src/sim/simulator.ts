@@ -312,8 +312,11 @@ export class Simulator {
       n.routers.forEach((_, i) => this.input(n, i, { kind: 'interface', up: true, now: this.now }));
   }
 
-  /** Drop VRRP multicast on `node` (iptables on 224.0.0.18), in, out or both. */
-  blockMulticast(node: string, direction: Direction = 'both'): void {
+  /**
+   * Drop VRRP multicast on `node` (iptables on 224.0.0.18), in, out or both; by default on
+   * receipt (INPUT), as the course and the Docker fault do.
+   */
+  blockMulticast(node: string, direction: Direction = 'in'): void {
     const id = `block-multicast:${node}:${direction}`;
     this.fault('block-multicast', `${node} ${direction}`);
     this.addFilter({
@@ -325,7 +328,7 @@ export class Simulator {
     });
   }
 
-  unblockMulticast(node: string, direction: Direction = 'both'): void {
+  unblockMulticast(node: string, direction: Direction = 'in'): void {
     this.fault('unblock-multicast', `${node} ${direction}`);
     this.removeFilter(`block-multicast:${node}:${direction}`);
   }

@@ -79,6 +79,23 @@ describe('switchovers', () => {
       },
     },
     {
+      name: 'priority-0 twice (FAULT): the gap runs from the repeat, where the skew timer restarts',
+      frames: (ids: IpIds) => [
+        ...advertSeries(T0, T0 + 5, { src: NODE_A }, ids),
+        advertFrame(T0 + 4.2, { src: NODE_A, priority: 0 }, ids.take(NODE_A)),
+        advertFrame(T0 + 4.205, { src: NODE_A, priority: 0 }, ids.take(NODE_A)),
+        ...advertSeries(T0 + 4.814375, T0 + 10, { src: NODE_B }, ids),
+      ],
+      expected: {
+        from: NODE_A,
+        to: NODE_B,
+        at: 4.814375,
+        gap: 0.609375,
+        reason: 'priority-0',
+        fromPriority: 0,
+      },
+    },
+    {
       name: 'preempted: a higher priority router returns, the master steps down at once',
       frames: (ids: IpIds) => [
         ...advertSeries(T0, T0 + 10.5, { src: NODE_A }, ids), // 0..10

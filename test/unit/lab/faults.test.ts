@@ -30,12 +30,23 @@ describe('fault table', () => {
   });
 
   test('block-multicast: idempotent iptables inserts; unblock deletes every copy', () => {
-    const cmds = (action: 'apply' | 'heal') =>
-      plan('block-multicast', action).map((s) => (s.do === 'exec' ? s.cmd.join(' ') : s.do));
+    const cmds = (action: 'apply' | 'heal', direction?: 'in' | 'out' | 'both') =>
+      faultPlan(resolveFault('block-multicast', action), web, {
+        ...ctx,
+        ...(direction ? { direction } : {}),
+      }).map((s) => (s.do === 'exec' ? s.cmd.join(' ') : s.do));
+    // Default: dropped on receipt only (the node still advertises, as in the course).
     expect(cmds('apply')).toEqual([
+      'sh -c iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I INPUT -d 224.0.0.18 -p 112 -j DROP',
+    ]);
+    expect(cmds('apply', 'both')).toEqual([
       'sh -c iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I INPUT -d 224.0.0.18 -p 112 -j DROP',
       'sh -c iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I OUTPUT -d 224.0.0.18 -p 112 -j DROP',
     ]);
+    expect(cmds('apply', 'out')).toEqual([
+      'sh -c iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I OUTPUT -d 224.0.0.18 -p 112 -j DROP',
+    ]);
+    // A heal without a direction removes both (idempotent, whatever was applied).
     expect(cmds('heal')).toEqual([
       'sh -c while iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null; do iptables -D INPUT -d 224.0.0.18 -p 112 -j DROP; done',
       'sh -c while iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null; do iptables -D OUTPUT -d 224.0.0.18 -p 112 -j DROP; done',
