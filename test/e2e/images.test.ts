@@ -16,7 +16,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import {
   dependencyClosure,
@@ -26,6 +25,7 @@ import {
   type LabImages,
   type PackageLock,
 } from '../../src/lab/images';
+import { execIn, type ExecResult } from '../../src/lab/docker-support';
 
 // The e2e project's testTimeout does not reach tests selected by path: set it here.
 jest.setTimeout(600_000);
@@ -80,36 +80,11 @@ function describeWithDocker(name: string, fn: () => void): void {
 
 const docker = new Docker();
 
-interface Exec {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+type Exec = ExecResult;
 
-async function exec(container: string, cmd: string[]): Promise<Exec> {
-  const e = await docker.getContainer(container).exec({
-    Cmd: cmd,
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = await e.start({ hijack: true, stdin: false });
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  out.on('data', (b: Buffer) => chunks.out.push(b));
-  err.on('data', (b: Buffer) => chunks.err.push(b));
-  docker.modem.demuxStream(stream, out, err);
-  await new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
-  });
-  const info = await e.inspect();
-  return {
-    exitCode: info.ExitCode ?? -1,
-    stdout: Buffer.concat(chunks.out).toString('utf8'),
-    stderr: Buffer.concat(chunks.err).toString('utf8'),
-  };
+/** A command in a test container: the lab's own exec (output collected, 30 s timeout). */
+function exec(container: string, cmd: string[]): Promise<Exec> {
+  return execIn(docker, container, cmd);
 }
 
 async function sh(container: string, script: string): Promise<Exec> {
