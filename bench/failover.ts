@@ -26,16 +26,15 @@
  * keepalived's (with the noise: the probe interval and each side's spread).
  */
 import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { analyzePcapFiles } from '../src/capture/analyze-files';
 import { fsSource } from '../src/keepalived/fs-source';
-import { DockerLab } from '../src/lab/docker-lab';
+import { DockerLab, systemLabDeps } from '../src/lab/docker-lab';
 import type { StartedLab } from '../src/lab/docker-lab';
-import { assertDockerReachable, localHostView, packageRoot } from '../src/lab/docker-support';
+import { assertDockerReachable, packageRoot } from '../src/lab/docker-support';
 import { ensureImages } from '../src/lab/images';
 import type { LabImages } from '../src/lab/images';
 import { parseLabFile } from '../src/lab/lab-file';
@@ -426,13 +425,7 @@ async function main(): Promise<void> {
   const root = packageRoot(__dirname);
   const docker = new Dockerode();
   await assertDockerReachable(docker);
-  const driver = new DockerLab({
-    docker,
-    host: localHostView(),
-    now: () => Date.now(),
-    sleep,
-    newRunId: () => crypto.randomBytes(4).toString('hex'),
-  });
+  const driver = new DockerLab(systemLabDeps(docker));
   await driver.reap(log);
   const labFile = path.join(root, 'bench', 'labs', 'failover.yaml');
   const spec = parseLabFile(fs.readFileSync(labFile, 'utf8'), labFile, fsSource());

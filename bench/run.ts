@@ -9,14 +9,14 @@
  * Set BENCH_SKIP_SUITE=1 to skip (2).
  */
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
 import { fsSource } from '../src/keepalived/fs-source';
-import { localHostView, packageRoot } from '../src/lab/docker-support';
+import { systemLabDeps } from '../src/lab/docker-lab';
+import { packageRoot } from '../src/lab/docker-support';
 import { PROBER_MAIN } from '../src/scenario/docker-evidence';
 import { DockerSession } from '../src/scenario/docker-session';
 import { loadScenarioFile } from '../src/scenario/loader';
@@ -73,12 +73,8 @@ async function proberCpu(): Promise<void> {
   const loaded = loadScenarioFile(path.join(ROOT, 'scenarios/poweroff-master.yaml'), fsSource());
   if (!loaded.scenario) throw new Error('poweroff-master.yaml does not load');
   const session = new DockerSession({
-    docker: new Dockerode(),
+    ...systemLabDeps(new Dockerode()),
     rootDir: ROOT,
-    host: localHostView(),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    newRunId: () => crypto.randomBytes(4).toString('hex'),
     progress: () => undefined,
   });
   await session.open({ needsNetem: false });

@@ -1,13 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import Dockerode from 'dockerode';
 import { ChaosError, InputError } from '../errors';
 import { fsSource } from '../keepalived/fs-source';
-import { DockerLab, INTERRUPTED, specHash } from '../lab/docker-lab';
+import { DockerLab, INTERRUPTED, specHash, systemLabDeps } from '../lab/docker-lab';
 import type { FoundLab, StartedLab } from '../lab/docker-lab';
-import { assertDockerReachable, localHostView, packageRoot } from '../lab/docker-support';
+import { assertDockerReachable, packageRoot } from '../lab/docker-support';
 import { ensureImages } from '../lab/images';
 import { parseLabFile } from '../lab/lab-file';
 import { seedLabSpec } from '../lab/lab-spec';
@@ -43,13 +42,7 @@ export const defaultLabCliDeps: LabCliDeps = {
 export async function openLab(ctx: CommandContext, deps: LabCliDeps): Promise<DockerLab> {
   const docker = deps.docker();
   await assertDockerReachable(docker);
-  const lab = new DockerLab({
-    docker,
-    host: localHostView(),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    newRunId: () => crypto.randomBytes(4).toString('hex'),
-  });
+  const lab = new DockerLab(systemLabDeps(docker));
   await lab.reap((line) => ctx.io.stderr(`chaos: ${line}\n`));
   return lab;
 }

@@ -1,11 +1,11 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import Dockerode from 'dockerode';
 import { ChaosError, InputError, ValidationError, type Diagnostic } from '../errors';
 import { fsSource } from '../keepalived/fs-source';
-import { localHostView, packageRoot } from '../lab/docker-support';
+import { systemLabDeps } from '../lab/docker-lab';
+import { packageRoot } from '../lab/docker-support';
 import { createDockerDriverFactory } from '../scenario/docker-driver';
 import { defaultOutDir, evidenceFolder } from '../scenario/docker-evidence';
 import { DockerSession } from '../scenario/docker-session';
@@ -71,12 +71,8 @@ export const simKit: DriverKitFactory = () => ({ factory: createSimDriver });
  */
 export const dockerKit: DriverKitFactory = ({ ctx, out, scenarios }) => {
   const session = new DockerSession({
-    docker: new Dockerode(),
+    ...systemLabDeps(new Dockerode()),
     rootDir: packageRoot(),
-    host: localHostView(),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    newRunId: () => crypto.randomBytes(4).toString('hex'),
     progress: (line) => ctx.io.stderr(`chaos: ${line}\n`),
   });
   const outDir =

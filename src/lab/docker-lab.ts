@@ -15,7 +15,7 @@
  * up, and the file survives `docker kill` + `docker start` (power-off/power-on) as part of the
  * container's own file system.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import { ChaosError, InputError } from '../errors';
 import {
@@ -23,6 +23,7 @@ import {
   dockerFailure,
   errorText,
   execIn,
+  localHostView,
   statusCodeOf,
 } from './docker-support';
 import type { ExecResult } from './docker-support';
@@ -70,6 +71,17 @@ export interface DockerLabDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
   newRunId(): string;
+}
+
+/** The real world: wall clock, timers, random run ids, this host's processes. */
+export function systemLabDeps(docker: Dockerode): DockerLabDeps {
+  return {
+    docker,
+    host: localHostView(),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    newRunId: () => randomBytes(4).toString('hex'),
+  };
 }
 
 export type Progress = (line: string) => void;

@@ -98,13 +98,7 @@ export class DockerSession {
         { cause: error },
       );
     }
-    this.dockerLab = new DockerLab({
-      docker: deps.docker,
-      host: deps.host,
-      now: () => deps.now(),
-      sleep: (ms) => deps.sleep(ms),
-      newRunId: () => deps.newRunId(),
-    });
+    this.dockerLab = new DockerLab(deps);
     await this.dockerLab.reap((line) => deps.progress(line));
     this.imageTags = await ensureImages({
       docker: deps.docker,

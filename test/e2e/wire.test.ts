@@ -18,16 +18,14 @@
  * suite skips with a printed reason.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { analyzePcapFiles } from '../../src/capture/analyze-files';
 import { fsSource } from '../../src/keepalived/fs-source';
-import { DockerLab } from '../../src/lab/docker-lab';
+import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
 import type { StartedLab } from '../../src/lab/docker-lab';
-import { localHostView } from '../../src/lab/docker-support';
 import { ensureImages } from '../../src/lab/images';
 import type { LabImages } from '../../src/lab/images';
 import { parseLabFile } from '../../src/lab/lab-file';
@@ -128,13 +126,7 @@ beforeAll(async () => {
   }
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const images = await ensureImages({ docker, rootDir: ROOT });
-  const driver = new DockerLab({
-    docker,
-    host: localHostView(),
-    now: () => Date.now(),
-    sleep,
-    newRunId: () => crypto.randomBytes(4).toString('hex'),
-  });
+  const driver = new DockerLab(systemLabDeps(docker));
   await driver.reap();
   await driver.removeLab(LAB);
   env = { docker, driver, images, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-wire-')) };
