@@ -5,9 +5,9 @@
  */
 import type { Observation } from '../capture';
 import { renderKeepalivedConf } from '../keepalived/render';
-import { instanceConfig } from '../vrrp/config';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { ProbeRecord } from './driver';
+import { rogueInstance } from './lab';
 import type { RogueSpec, Scenario } from './types';
 
 /** Where evidence lives inside the containers. */
@@ -153,17 +153,7 @@ export function sampledState(
 
 /** The rogue router's keepalived.conf: one instance for the lab's VIP, starting BACKUP. */
 export function rogueConfigText(rogue: RogueSpec, vip: string): string {
-  return renderKeepalivedConf([
-    instanceConfig({
-      name: 'VI_ROGUE',
-      vrid: rogue.vrid,
-      priority: rogue.priority,
-      advertIntervalMs: rogue.advertIntervalMs,
-      initialState: 'BACKUP',
-      auth: rogue.password === null ? null : { type: 'PASS', password: rogue.password },
-      vips: [{ address: vip, prefixLength: 32 }],
-    }),
-  ]);
+  return renderKeepalivedConf([rogueInstance(rogue, vip)]);
 }
 
 /**

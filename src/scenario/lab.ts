@@ -8,9 +8,10 @@
 import path from 'node:path';
 import { renderKeepalivedConf } from '../keepalived/render';
 import { SEED_LAB, seedInstance, type SeedWebNode } from '../lab/seed-lab';
+import { instanceConfig, type InstanceConfig } from '../vrrp/config';
 import { ipToNumber, numberToIp } from '../vrrp/ipv4';
 import type { LabInput } from './schema';
-import type { ScenarioLab, ScenarioLabNode } from './types';
+import type { RogueSpec, ScenarioLab, ScenarioLabNode } from './types';
 
 export type IssuePath = readonly (string | number)[];
 
@@ -174,4 +175,21 @@ export function normaliseLab(
     lab: { name: input?.name ?? 'seed', subnet: subnetText, gateway, vip, vrid, nodes: list },
     issues,
   };
+}
+
+/**
+ * The VRRP instance of a rogue-advert router: a BACKUP that claims the lab's VIP on the given
+ * VRID with the given priority and password. The same router on both drivers (the simulator
+ * runs it, the Docker driver renders it into a keepalived.conf for chaos-vrrpd).
+ */
+export function rogueInstance(rogue: RogueSpec, vip: string): InstanceConfig {
+  return instanceConfig({
+    name: 'VI_ROGUE',
+    vrid: rogue.vrid,
+    priority: rogue.priority,
+    advertIntervalMs: rogue.advertIntervalMs,
+    initialState: 'BACKUP',
+    auth: rogue.password === null ? null : { type: 'PASS', password: rogue.password },
+    vips: [{ address: vip, prefixLength: 32 }],
+  });
 }

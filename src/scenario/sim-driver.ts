@@ -31,10 +31,10 @@ import { analyzeTimeline, observeFrame, type AnalysisResult, type Observation } 
 import { LINKTYPE_RAW } from '../capture/link';
 import type { Clock } from '../sim/clock';
 import { Simulator, type SimNodeSpec } from '../sim/simulator';
-import { instanceConfig } from '../vrrp/config';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { Driver, DriverOptions, FaultUnit, ProbeRecord, Refusal, VipSample } from './driver';
 import type { LoadedScenario } from './loader';
+import { rogueInstance } from './lab';
 import { scenarioRogues } from './normalise';
 import type { RogueSpec, Scenario } from './types';
 
@@ -59,17 +59,7 @@ function rogueNode(r: RogueSpec, vip: string): SimNodeSpec {
     address: r.address,
     processes: [],
     bootAt: NEVER,
-    instances: [
-      instanceConfig({
-        name: 'VI_ROGUE',
-        vrid: r.vrid,
-        priority: r.priority,
-        advertIntervalMs: r.advertIntervalMs,
-        initialState: 'BACKUP',
-        auth: r.password === null ? null : { type: 'PASS', password: r.password },
-        vips: [{ address: vip, prefixLength: 32 }],
-      }),
-    ],
+    instances: [rogueInstance(r, vip)],
   };
 }
 
