@@ -25,7 +25,7 @@ import {
   parseMaxRegression,
   parseShard,
   shardScenarios,
-  writeRunDirectory,
+  writeReportDocuments,
   type RegressionLimits,
   type ScenarioContext,
   type Shard,
@@ -381,17 +381,14 @@ export function registerRunCommand(
             nodeVersion: process.version,
           },
         };
+        // One report: compared with the baseline, then written with the comparison in it.
+        const report = buildReport(run, reportOptions);
         const comparison =
           baseline === null
             ? null
-            : compareWithBaseline(
-                buildReport(run, reportOptions),
-                baseline,
-                options.maxRegression,
-                options.baseline,
-              );
+            : compareWithBaseline(report, baseline, options.maxRegression, options.baseline);
         if (outDir !== undefined) {
-          writeRunDirectory(run, outDir, { ...reportOptions, baseline: comparison });
+          writeReportDocuments({ ...report, baseline: comparison }, outDir);
           if (!options.json) ctx.io.stderr(`chaos: report and evidence in ${outDir}\n`);
         }
         if (options.json) ctx.io.stdout(`${JSON.stringify(run, null, 2)}\n`);
