@@ -6,6 +6,7 @@
  */
 import type { AnalysisResult } from '../capture';
 import type { ProbeRecord } from '../scenario/driver';
+import { parseProbeLine } from '../scenario/probe-record';
 import type { MasterPeriodRecord, NodeEvent } from './timeline';
 
 export interface Parsed<T> {
@@ -34,21 +35,12 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function parseProberJsonl(text: string, originEpochMs: number): Parsed<ProbeRecord> {
   const records: ProbeRecord[] = [];
   const badLines: number[] = [];
-  for (const { line, value } of jsonLines(text)) {
-    if (!isObject(value) || typeof value.t !== 'number' || typeof value.ok !== 'boolean') {
-      badLines.push(line);
-      continue;
-    }
-    const r: ProbeRecord = {
-      t: value.t - originEpochMs,
-      ok: value.ok,
-      status: typeof value.status === 'number' ? value.status : null,
-      servedBy: typeof value.servedBy === 'string' ? value.servedBy : null,
-      latencyMs: typeof value.latencyMs === 'number' ? value.latencyMs : null,
-    };
-    if (typeof value.error === 'string') r.error = value.error;
-    records.push(r);
-  }
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const record = parseProbeLine(line, originEpochMs);
+    if (record) records.push(record);
+    else badLines.push(i + 1);
+  });
   records.sort((a, b) => a.t - b.t);
   return { records, badLines };
 }

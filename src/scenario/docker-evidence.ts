@@ -8,6 +8,7 @@ import { renderKeepalivedConf } from '../keepalived/render';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { ProbeRecord } from './driver';
 import { rogueInstance } from './lab';
+import { parseProbeLine } from './probe-record';
 import type { RogueSpec, Scenario } from './types';
 
 /** Where evidence lives inside the containers. */
@@ -37,31 +38,9 @@ export function parseProbeChunk(carry: string, text: string, originMs: number): 
   let bad = 0;
   for (const line of complete.split('\n')) {
     if (line.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      bad++;
-      continue;
-    }
-    if (typeof raw !== 'object' || raw === null) {
-      bad++;
-      continue;
-    }
-    const r = raw as Record<string, unknown>;
-    if (typeof r['t'] !== 'number' || typeof r['ok'] !== 'boolean') {
-      bad++;
-      continue;
-    }
-    const record: ProbeRecord = {
-      t: r['t'] - originMs,
-      ok: r['ok'],
-      status: typeof r['status'] === 'number' ? r['status'] : null,
-      servedBy: typeof r['servedBy'] === 'string' ? r['servedBy'] : null,
-      latencyMs: typeof r['latencyMs'] === 'number' ? r['latencyMs'] : null,
-    };
-    if (typeof r['error'] === 'string') record.error = r['error'];
-    records.push(record);
+    const record = parseProbeLine(line, originMs);
+    if (record) records.push(record);
+    else bad++;
   }
   return { records, rest, bad };
 }
