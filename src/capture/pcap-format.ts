@@ -70,7 +70,8 @@ export function parsePcapHeader(buf: Uint8Array, file: string): PcapHeader {
   };
 }
 
-function magicOf(buf: Uint8Array): { byteOrder: ByteOrder; nanosecond: boolean } | null {
+/** The byte order and resolution a pcap magic number says; null when `buf` has no pcap magic. */
+export function magicOf(buf: Uint8Array): { byteOrder: ByteOrder; nanosecond: boolean } | null {
   const view = new DataView(buf.buffer, buf.byteOffset, 4);
   const be = view.getUint32(0, false);
   const le = view.getUint32(0, true);

@@ -4,6 +4,11 @@
  * router's config, the prober's duration bound. No I/O here.
  */
 import type { Observation } from '../capture';
+import {
+  PCAP_GLOBAL_HEADER_LENGTH,
+  PCAP_RECORD_HEADER_LENGTH,
+  magicOf,
+} from '../capture/pcap-format';
 import { renderKeepalivedConf } from '../keepalived/render';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { ProbeRecord } from './driver';
@@ -45,28 +50,21 @@ export function parseProbeChunk(carry: string, text: string, originMs: number): 
   return { records, rest, bad };
 }
 
-const PCAP_MAGIC_LE = 0xa1b2c3d4;
-const PCAP_MAGIC_NS_LE = 0xa1b23c4d;
-const PCAP_MAGIC_BE = 0xd4c3b2a1;
-const PCAP_MAGIC_NS_BE = 0x4d3cb2a1;
-
 /**
  * The length of a pcap's complete part: the global header and every whole record. A tcpdump
  * killed with its container (power-off) may leave half a record; 0 when not even a header.
  */
 export function completePcapLength(buf: Uint8Array): number {
-  if (buf.length < 24) return 0;
+  if (buf.length < PCAP_GLOBAL_HEADER_LENGTH) return 0;
+  const magic = magicOf(buf);
+  if (magic === null) return 0;
+  const little = magic.byteOrder === 'LE';
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const magic = view.getUint32(0, true);
-  let little: boolean;
-  if (magic === PCAP_MAGIC_LE || magic === PCAP_MAGIC_NS_LE) little = true;
-  else if (magic === PCAP_MAGIC_BE || magic === PCAP_MAGIC_NS_BE) little = false;
-  else return 0;
-  let at = 24;
-  while (at + 16 <= buf.length) {
+  let at = PCAP_GLOBAL_HEADER_LENGTH;
+  while (at + PCAP_RECORD_HEADER_LENGTH <= buf.length) {
     const incl = view.getUint32(at + 8, little);
-    if (at + 16 + incl > buf.length) break;
-    at += 16 + incl;
+    if (at + PCAP_RECORD_HEADER_LENGTH + incl > buf.length) break;
+    at += PCAP_RECORD_HEADER_LENGTH + incl;
   }
   return at;
 }
