@@ -95,11 +95,10 @@ interface ImplResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lab helpers (the driver's own API plus exec, detached exec and docker cp).
+// Lab helpers (the driver's own API plus docker cp).
 
 class Bench {
   constructor(
-    private readonly docker: Dockerode,
     private readonly lab: StartedLab,
     private readonly vip: string,
     private readonly workDir: string,
@@ -119,13 +118,6 @@ class Bench {
       await sleep(100);
     }
     return Date.now() - start;
-  }
-
-  async detached(node: string, cmd: readonly string[]): Promise<void> {
-    const exec = await this.docker
-      .getContainer(this.lab.containerOf(node))
-      .exec({ Cmd: [...cmd], AttachStdout: false, AttachStderr: false });
-    await exec.start({ Detach: true });
   }
 
   /** Signal every process matching `pattern` (pkill -f) and wait until none is left. */
@@ -178,9 +170,18 @@ class Bench {
     const pcap = `/tmp/bench-${tag}.pcap`;
     const jsonl = `/tmp/bench-${tag}.jsonl`;
     for (const node of [MASTER, BACKUP])
-      await this.detached(node, ['tcpdump', '-i', 'eth0', '-n', '-U', '-w', pcap, 'vrrp or arp']);
+      await this.lab.execDetached(node, [
+        'tcpdump',
+        '-i',
+        'eth0',
+        '-n',
+        '-U',
+        '-w',
+        pcap,
+        'vrrp or arp',
+      ]);
     for (const node of [MASTER, BACKUP]) await this.waitFile(node, pcap);
-    await this.detached(PROBER, [
+    await this.lab.execDetached(PROBER, [
       'node',
       PROBER_MAIN,
       '--url',
@@ -381,7 +382,6 @@ function withImpl(spec: LabSpec, impl: VrrpImpl): LabSpec {
 
 async function runImpl(
   driver: DockerLab,
-  docker: Dockerode,
   spec: LabSpec,
   images: LabImages,
   args: Args,
@@ -395,7 +395,7 @@ async function runImpl(
   log(`${impl}: lab up in ${upMs} ms`);
   const result: ImplResult = { impl, upMs, downMs: 0, iterations: [], errors: [] };
   try {
-    const bench = new Bench(docker, lab, spec.vip, workDir);
+    const bench = new Bench(lab, spec.vip, workDir);
     for (let i = 1; i <= args.runs; i++) {
       const tag = `${impl}-${i}`;
       try {
@@ -454,7 +454,7 @@ async function main(): Promise<void> {
   const results: ImplResult[] = [];
   try {
     for (const impl of ['chaos', 'keepalived'] as const) {
-      const r = await runImpl(driver, docker, withImpl(spec, impl), images, args, workDir);
+      const r = await runImpl(driver, withImpl(spec, impl), images, args, workDir);
       results.push(r);
       if (args.cold && coldMs === undefined) coldMs = imagesMs + r.upMs;
     }

@@ -185,19 +185,13 @@ interface Observed {
  */
 async function observe(spec: LabSpec, tag: string): Promise<Observed> {
   if (!env) throw new Error('no environment');
-  const { docker, driver, images, workDir } = env;
+  const { driver, images, workDir } = env;
   const lab = await driver.up(spec, images);
   try {
     const web = ['server01', 'server03'] as const;
     await waitOwners(lab, ['server01']);
-    for (const node of web) {
-      const exec = await docker.getContainer(lab.containerOf(node)).exec({
-        Cmd: ['tcpdump', '-i', 'eth0', '-n', '-U', '-w', PCAP, 'vrrp'],
-        AttachStdout: false,
-        AttachStderr: false,
-      });
-      await exec.start({ Detach: true });
-    }
+    for (const node of web)
+      await lab.execDetached(node, ['tcpdump', '-i', 'eth0', '-n', '-U', '-w', PCAP, 'vrrp']);
     for (const node of web)
       await until(`${PCAP} not written in ${node}`, async () => {
         return (await lab.exec(node, ['test', '-s', PCAP])).exitCode === 0;
