@@ -22,6 +22,14 @@ export class RecordingDriver implements Driver {
   private readonly samples: VipSample[] = [];
   private finalProbes: ProbeRecord[] | null = null;
   private finalAnalysis: AnalysisResult | null = null;
+  /**
+   * What the runner last read through us, until the lab next changes (start, apply, heal,
+   * wait). The runner reads the evidence after its last heal, right before stop(): stop()
+   * reuses that read instead of fetching the same evidence again (on Docker: an exec and a
+   * copy of every capture).
+   */
+  private lastProbes: ProbeRecord[] | null = null;
+  private lastAnalysis: AnalysisResult | null = null;
 
   constructor(
     private readonly inner: Driver,
@@ -43,19 +51,23 @@ export class RecordingDriver implements Driver {
   }
 
   async start(): Promise<void> {
+    this.changed();
     await this.inner.start();
     if (this.options.sampleEveryMs !== null) await this.sample();
   }
 
   apply(fault: FaultUnit): Promise<void> {
+    this.changed();
     return this.inner.apply(fault).then(() => this.sampleIfRecording());
   }
 
   heal(fault: FaultUnit): Promise<void> {
+    this.changed();
     return this.inner.heal(fault).then(() => this.sampleIfRecording());
   }
 
   async wait(ms: number): Promise<void> {
+    this.changed();
     const every = this.options.sampleEveryMs;
     if (every === null || every <= 0) return this.inner.wait(ms);
     let left = ms;
@@ -74,18 +86,22 @@ export class RecordingDriver implements Driver {
     return s;
   }
 
-  probes(): Promise<ProbeRecord[]> {
-    return this.inner.probes();
+  async probes(): Promise<ProbeRecord[]> {
+    const probes = await this.inner.probes();
+    this.lastProbes = probes;
+    return probes;
   }
 
-  vrrp(): Promise<AnalysisResult> {
-    return this.inner.vrrp();
+  async vrrp(): Promise<AnalysisResult> {
+    const analysis = await this.inner.vrrp();
+    this.lastAnalysis = analysis;
+    return analysis;
   }
 
   async stop(): Promise<void> {
     try {
-      this.finalProbes = await this.inner.probes();
-      this.finalAnalysis = await this.inner.vrrp();
+      this.finalProbes = this.lastProbes ?? (await this.inner.probes());
+      this.finalAnalysis = this.lastAnalysis ?? (await this.inner.vrrp());
     } catch {
       // Evidence that cannot be read stays "not measured".
     }
@@ -100,6 +116,11 @@ export class RecordingDriver implements Driver {
     if (this.finalAnalysis && this.options.names)
       e.masterPeriods = masterPeriodsOf(this.finalAnalysis, this.options.names);
     return e;
+  }
+
+  private changed(): void {
+    this.lastProbes = null;
+    this.lastAnalysis = null;
   }
 
   private async sampleIfRecording(): Promise<void> {
