@@ -1,7 +1,7 @@
 /**
  * Power-off failover benchmark: chaos-vrrpd against keepalived 2.2.7 in the same Docker lab.
  *
- *   npm run bench:failover [-- --runs 10] [-- --cold] [-- --keep]
+ *   npm run bench:failover [-- --runs 10] [-- --cold] [-- --keep] [-- --only chaos|keepalived]
  *
  * Lab: bench/labs/failover.yaml (name bench-failover, 10.219.0.0/24, the seed's configs with
  * VIP 10.219.0.200): brought up once with chaos-vrrpd on both web nodes, then once with
@@ -9,7 +9,7 @@
  *
  *   1. steady: server01 holds the VIP, server03 runs VRRP;
  *   2. tcpdump in both web nodes' netns (`-U`, VRRP and ARP), the prober in the prober node
- *      (a GET of http://VIP/ every 20 ms, 200 ms timeout), 2 s of steady traffic;
+ *      (a GET of http://VIP/ every 10 ms, 200 ms timeout), 2 s of steady traffic;
  *   3. power-off server01 (docker kill), wait until server03 holds the VIP, 3 s more;
  *   4. stop the prober and server03's tcpdump, copy both pcaps and the JSONL out (docker cp);
  *   5. restore: power-on server01; if server03 still holds the VIP, a graceful stop of server03
@@ -38,12 +38,13 @@ import { assertDockerReachable, packageRoot } from '../src/lab/docker-support';
 import { ensureImages } from '../src/lab/images';
 import type { LabImages } from '../src/lab/images';
 import { parseLabFile } from '../src/lab/lab-file';
+import { captureCommand } from '../src/scenario/docker-evidence';
 import type { LabSpec, VrrpImpl } from '../src/lab/lab-spec';
 
 /** RFC 3768 master_down_interval for a backup of priority 100, advert 1 s. */
 const BOUND_S = 3 + (256 - 100) / 256;
 const TARGET_GAP_MS = 5;
-const PROBE_INTERVAL_MS = 20;
+const PROBE_INTERVAL_MS = 10;
 const PROBE_TIMEOUT_MS = 200;
 const MASTER = 'server01';
 const BACKUP = 'server03';
@@ -54,16 +55,23 @@ interface Args {
   runs: number;
   cold: boolean;
   keep: boolean;
+  /** Only this implementation (quick iterations); the verdicts need both. */
+  only: VrrpImpl | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { runs: 10, cold: false, keep: false };
+  const args: Args = { runs: 10, cold: false, keep: false, only: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--cold') args.cold = true;
     else if (a === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${a}: use --runs N --cold --keep`);
+    else if (a === '--only') {
+      const impl = argv[++i];
+      if (impl !== 'chaos' && impl !== 'keepalived')
+        throw new Error('--only takes chaos or keepalived');
+      args.only = impl;
+    } else throw new Error(`unknown argument ${a}: use --runs N --cold --keep --only IMPL`);
   }
   if (!Number.isInteger(args.runs) || args.runs < 1)
     throw new Error('--runs must be a positive integer');
@@ -78,6 +86,10 @@ interface Iteration {
   outageMs: number;
   /** The new master's first advert to the first successful probe after the outage. */
   recoveryMs: number;
+  /** The new master's first advert to its first gratuitous ARP (pcap), null when none seen. */
+  garpMs: number | null;
+  /** chaos-vrrpd only: how late its Master_Down timer was processed (its state event). */
+  timerLateMs: number | null;
   /** The old master's last advert to the first successful probe: independent of the kill's phase. */
   lastAdvertToOkMs: number;
   /** From the old master's last advert to the kill (the phase in its advert cycle). */
@@ -169,17 +181,7 @@ class Bench {
   async iteration(tag: string): Promise<Iteration> {
     const pcap = `/tmp/bench-${tag}.pcap`;
     const jsonl = `/tmp/bench-${tag}.jsonl`;
-    for (const node of [MASTER, BACKUP])
-      await this.lab.execDetached(node, [
-        'tcpdump',
-        '-i',
-        'eth0',
-        '-n',
-        '-U',
-        '-w',
-        pcap,
-        'vrrp or arp',
-      ]);
+    for (const node of [MASTER, BACKUP]) await this.lab.execDetached(node, captureCommand(pcap));
     for (const node of [MASTER, BACKUP]) await this.waitFile(node, pcap);
     await this.lab.execDetached(PROBER, [
       'node',
@@ -208,6 +210,12 @@ class Bench {
     await this.stop(PROBER, 'TERM', 'prober/main.js');
     await this.stop(BACKUP, 'INT', 'tcpdump');
 
+    const events = await this.lab.exec(BACKUP, ['cat', '/var/log/chaos/vrrpd-events.jsonl']);
+    const takeover = events.stdout
+      .split('\n')
+      .filter((l) => l.includes('"master-down-timer"'))
+      .map((l) => JSON.parse(l) as { timerLateMs?: number })
+      .pop();
     const files = [
       this.copyOut(MASTER, pcap, `${tag}-${MASTER}.pcap`),
       this.copyOut(BACKUP, pcap, `${tag}-${BACKUP}.pcap`),
@@ -230,6 +238,8 @@ class Bench {
       gapS: first.gapSeconds,
       outageMs: outage.outageMs,
       recoveryMs: outage.backAt - first.at * 1000,
+      garpMs: first.garpAfterSeconds === null ? null : first.garpAfterSeconds * 1000,
+      timerLateMs: takeover?.timerLateMs ?? null,
       lastAdvertToOkMs: outage.backAt - first.lastAdvertAt * 1000,
       phaseMs: killAt - first.lastAdvertAt * 1000,
       failedProbes: outage.failedProbes,
@@ -315,6 +325,17 @@ function report(results: ImplResult[], args: Args, coldMs: number | undefined): 
     out.push(
       `  takeover -> client:   median ${ms(median(rec))}, worst ${ms(Math.max(...rec))} (new master's first advert to the first ok probe)`,
     );
+    const garps = its.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]));
+    out.push(
+      garps.length === 0
+        ? '  first GARP:           none seen'
+        : `  first GARP:           median ${ms(median(garps), 2)}, worst ${ms(Math.max(...garps), 2)} after the new master's first advert (pcap; ${garps.length}/${its.length} runs)`,
+    );
+    const late = its.flatMap((i) => (i.timerLateMs === null ? [] : [i.timerLateMs]));
+    if (late.length > 0)
+      out.push(
+        `  Master_Down timer:    processed late by median ${ms(median(late), 3)}, worst ${ms(Math.max(...late), 3)} (the daemon's state event)`,
+      );
     const last = its.map((i) => i.lastAdvertToOkMs);
     out.push(
       `  last advert -> ok:    median ${ms(median(last))}, worst ${ms(Math.max(...last))} (old master's last advert to the first ok probe: gap + takeover, phase-free)`,
@@ -357,6 +378,9 @@ function report(results: ImplResult[], args: Args, coldMs: number | undefined): 
     const lb = median(theirs.iterations.map((i) => i.lastAdvertToOkMs));
     out.push(
       `                the outage = gap - kill phase + takeover; the phase is uniform in [0, 1 s) (randomised), so a median of ${args.runs} carries about +-${ms((1000 / Math.sqrt(12 * args.runs)) * 1.25, 0)} of phase noise`,
+    );
+    out.push(
+      `verdict takeover: first GARP ${ms(median(ours.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} vs ${ms(median(theirs.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} after the first advert (chaos-vrrpd vs keepalived, medians from the pcaps)`,
     );
     out.push(
       `verdict outage, phase-free: ${la <= lb + PROBE_INTERVAL_MS ? 'PASS' : 'FAIL'}: last advert -> first ok probe, chaos-vrrpd ${ms(la)} vs keepalived ${ms(lb)} (${la - lb >= 0 ? '+' : ''}${ms(la - lb)}; within one probe interval counts as equal); takeover -> first ok probe ${ms(ra)} vs ${ms(rb)}`,
@@ -454,6 +478,7 @@ async function main(): Promise<void> {
   const results: ImplResult[] = [];
   try {
     for (const impl of ['chaos', 'keepalived'] as const) {
+      if (args.only && impl !== args.only) continue;
       const r = await runImpl(driver, withImpl(spec, impl), images, args, workDir);
       results.push(r);
       if (args.cold && coldMs === undefined) coldMs = imagesMs + r.upMs;

@@ -5,6 +5,7 @@
  * Ordering: the effects of one input are carried out in order before the next input is taken.
  * VIP changes are awaited (so gratuitous ARPs follow the address); sends are awaited; ARP
  * bursts, scripts and notifications run in the background and report back as inputs or events.
+ * Notifications are started after the input's other effects (see input()).
  */
 import type { InstanceConfig } from '../vrrp/config';
 import {
@@ -17,6 +18,7 @@ import {
   type VrrpStateName,
 } from '../vrrp/state-machine';
 import type {
+  DaemonEvent,
   EventSink,
   GarpSender,
   Scheduler,
@@ -43,6 +45,9 @@ export class InstanceRunner {
   private readonly timers = new Map<TimerName, TimerHandle>();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private timerLateMs: number | undefined;
+  /** Events of the input being processed, written when its effects are done. */
+  private held: DaemonEvent[] | undefined;
 
   constructor(private readonly deps: InstanceRunnerDeps) {
     this.state = initialState(deps.config, deps.address);
@@ -62,12 +67,17 @@ export class InstanceRunner {
 
   /** Start the instance (after removing VIPs a hard-killed run may have left). */
   async start(): Promise<void> {
-    const { config, vips } = this.deps;
+    const { config, vips, garp } = this.deps;
+    if (config.vips.length > 0 && config.garpMasterRepeat > 0)
+      garp.prepare(config.vips, config.interface, config.garpMasterRepeat);
+    // Every VIP is removed, present or not (absent ones are no error): a hard-killed run may
+    // have left some, and the removal path is then ready (socket open, code compiled) for the
+    // first takeover's additions.
     const stale = await vips.present(config.vips, config.interface).catch(() => []);
-    if (stale.length > 0) {
-      await vips.remove(stale, config.interface).catch(() => undefined);
-      this.log({ event: 'vip-cleanup', vips: stale.map((v) => v.address) });
-    }
+    if (config.vips.length > 0)
+      await vips.remove(config.vips, config.interface).catch(() => undefined);
+    if (stale.length > 0) this.log({ event: 'vip-cleanup', vips: stale.map((v) => v.address) });
+    this.warmUp();
     this.log({
       event: 'start',
       address: this.state.address,
@@ -75,6 +85,31 @@ export class InstanceRunner {
       vrid: config.vrid,
     });
     await this.input({ kind: 'start', now: this.deps.scheduler.now() });
+  }
+
+  /**
+   * Takes a throwaway copy of the instance through a takeover, adverts and a shutdown in the
+   * pure state machine, effects discarded. A backup never runs the master's code until its first
+   * takeover, and V8 compiles functions lazily on their first call: strace of a backup showed
+   * about a millisecond of compiling between the Master_Down timer and the first advert. This
+   * moves that cost to start-up. Returns the kinds of effects produced (for tests).
+   */
+  warmUp(): string[] {
+    const t = this.deps.scheduler.now();
+    const kinds: string[] = [];
+    let st = initialState(this.deps.config, this.deps.address);
+    const inputs: VrrpInput[] = [
+      { kind: 'start', now: t },
+      { kind: 'timer', timer: 'master-down', now: t + 3_600_000 },
+      { kind: 'timer', timer: 'advert', now: t + 3_600_000 + this.deps.config.advertIntervalMs },
+      { kind: 'shutdown', now: t + 3_700_000 },
+    ];
+    for (const input of inputs) {
+      const [next, effects] = step(st, input);
+      st = next;
+      for (const fx of effects) kinds.push(fx.kind === 'transition' ? `to-${fx.to}` : fx.kind);
+    }
+    return kinds;
   }
 
   packet(datagram: Uint8Array): void {
@@ -100,9 +135,25 @@ export class InstanceRunner {
       if (this.stopped) return;
       // Time is taken when the input is processed, not when it was queued.
       const now = this.deps.scheduler.now();
+      // How late a timer is processed (its deadline is input.now): logged with a transition.
+      this.timerLateMs = input.kind === 'timer' ? now - input.now : undefined;
       const [next, effects] = step(this.state, { ...input, now: Math.max(now, input.now) });
       this.state = next;
-      for (const fx of effects) await this.apply(fx);
+      // The input's events are written together after its effects, each with the time it
+      // happened: a synchronous write takes 50-100 us, and three of them sat between a takeover's
+      // decision, its advert, its VIP and its GARPs. (A kill inside that window, under a
+      // millisecond, loses those lines.)
+      const held: DaemonEvent[] = [];
+      this.held = held;
+      try {
+        // Notify scripts last: spawning one blocks the event loop for milliseconds, and they
+        // must not hold up the advert, the VIPs or the gratuitous ARPs of the same transition.
+        for (const fx of effects) if (fx.kind !== 'notify') await this.apply(fx);
+        for (const fx of effects) if (fx.kind === 'notify') await this.apply(fx);
+      } finally {
+        this.held = undefined;
+        for (const e of held) this.deps.events.write(e);
+      }
     };
     this.queue = this.queue.then(run, run).catch((error: unknown) => {
       this.log({ event: 'error', message: error instanceof Error ? error.message : String(error) });
@@ -111,7 +162,9 @@ export class InstanceRunner {
   }
 
   private log(event: { event: string; [k: string]: unknown }): void {
-    this.deps.events.write({ instance: this.deps.config.name, ...event });
+    const e: DaemonEvent = { instance: this.deps.config.name, ...event };
+    if (this.held) this.held.push({ ...e, t: this.deps.scheduler.now() });
+    else this.deps.events.write(e);
   }
 
   private async apply(fx: VrrpEffect): Promise<void> {
@@ -161,10 +214,12 @@ export class InstanceRunner {
         }
         return;
       case 'garp':
-        garp.send(fx.vips, config.interface, fx.count).then(
-          () => this.log({ event: 'garp', vips: fx.vips.map((v) => v.address), count: fx.count }),
-          (error: Error) => this.log({ event: 'garp-error', message: error.message }),
-        );
+        // Logged when the burst starts: the packets leave within milliseconds, but each arping
+        // lingers for a second before it exits. A failure is logged when it is known.
+        garp
+          .send(fx.vips, config.interface, fx.count)
+          .catch((error: Error) => this.log({ event: 'garp-error', message: error.message }));
+        this.log({ event: 'garp', vips: fx.vips.map((v) => v.address), count: fx.count });
         return;
       case 'run-script':
         scripts.run(fx.command, fx.timeoutMs).then(
@@ -202,6 +257,9 @@ export class InstanceRunner {
           to: fx.to,
           reason: fx.reason,
           priority: fx.priority,
+          ...(this.timerLateMs === undefined
+            ? {}
+            : { timerLateMs: Math.round(this.timerLateMs * 1000) / 1000 }),
         });
         return;
       case 'notify':

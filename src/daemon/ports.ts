@@ -22,6 +22,8 @@ export interface VipManager {
 }
 
 export interface GarpSender {
+  /** Get ready to send `count` for each VIP quickly later (may do nothing). */
+  prepare(vips: readonly VipConfig[], iface: string, count: number): void;
   /** `count` gratuitous ARPs for each VIP, back to back. */
   send(vips: readonly VipConfig[], iface: string, count: number): Promise<void>;
 }

@@ -1,12 +1,17 @@
 /**
- * The daemon's I/O edges on Linux: timers, VIPs with iproute2, gratuitous ARP with iputils
+ * The daemon's I/O edges on Linux: timers, VIPs and gratuitous ARPs through the native helper
+ * (netlink and a packet socket, as keepalived) or, where it is not built, iproute2 and iputils
  * arping, scripts with /bin/sh, the link state from /sys, and the JSON-lines event log.
  */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gratuitousArpFrame } from '../capture/frame-builders';
 import type { VipConfig } from '../vrrp/config';
+import { ArmedCommand, IpBatch } from './processes';
 import type {
   DaemonEvent,
   EventSink,
@@ -24,10 +29,12 @@ import type {
  * granularity and fires 1-2 ms late, and every millisecond adds to a switchover gap (the
  * Master_Down timer) where keepalived is within 0.3 ms of the RFC bound. So a timer sleeps with
  * setTimeout until SPIN_MS before its deadline, then yields with setImmediate (I/O still runs)
- * until the deadline has passed: at most SPIN_MS of polling per timer, a few per second.
+ * until the deadline has passed: at most SPIN_MS of polling per timer, a few per second. 2 ms was
+ * not enough on a loaded 2-core host (bench:failover runs a prober and tcpdumps beside the
+ * daemons): the setTimeout itself woke after the deadline; the state event's timerLateMs shows it.
  */
 export class SystemScheduler implements Scheduler {
-  static readonly SPIN_MS = 2;
+  static readonly SPIN_MS = 4;
 
   now(): number {
     return performance.timeOrigin + performance.now();
@@ -71,14 +78,24 @@ function run(file: string, args: readonly string[], timeoutMs = 5000): Promise<s
   });
 }
 
-/** VIPs with `ip addr add|del ADDRESS/PREFIX dev IF` (keepalived's default prefix is /32). */
+/**
+ * VIPs with `ip addr add|del ADDRESS/PREFIX dev IF` (keepalived's default prefix is /32), through
+ * one resident `ip -batch` so that a takeover does not wait for a spawn (see processes.ts).
+ */
 export class IprouteVips implements VipManager {
-  constructor(private readonly ip = 'ip') {}
+  private readonly batch: IpBatch;
+
+  constructor(private readonly ip: readonly string[] = ['ip']) {
+    this.batch = new IpBatch(ip);
+    // One harmless command at start: ip answers, and the daemon's side of the batch is compiled
+    // before the first takeover needs it (see InstanceRunner.warmUp).
+    this.batch.run(['link', 'show', 'dev', 'lo']).catch(() => undefined);
+  }
 
   async add(vips: readonly VipConfig[], iface: string): Promise<void> {
     for (const v of vips) {
       try {
-        await run(this.ip, [
+        await this.batch.run([
           'addr',
           'add',
           `${v.address}/${v.prefixLength}`,
@@ -86,7 +103,7 @@ export class IprouteVips implements VipManager {
           v.device ?? iface,
         ]);
       } catch (error) {
-        if (!/File exists/.test((error as Error).message)) throw error;
+        if (!/File exists|already assigned/i.test((error as Error).message)) throw error;
       }
     }
   }
@@ -94,7 +111,7 @@ export class IprouteVips implements VipManager {
   async remove(vips: readonly VipConfig[], iface: string): Promise<void> {
     for (const v of vips) {
       try {
-        await run(this.ip, [
+        await this.batch.run([
           'addr',
           'del',
           `${v.address}/${v.prefixLength}`,
@@ -109,34 +126,285 @@ export class IprouteVips implements VipManager {
   }
 
   async present(vips: readonly VipConfig[], iface: string): Promise<VipConfig[]> {
-    const out = await run(this.ip, ['-4', '-o', 'addr', 'show', 'dev', iface]);
+    const [file = 'ip', ...prefix] = this.ip;
+    const out = await run(file, [...prefix, '-4', '-o', 'addr', 'show', 'dev', iface]);
     const have = new Set([...out.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
     return vips.filter((v) => have.has(v.address));
   }
+
+  close(): void {
+    this.batch.close();
+  }
 }
 
-/** Gratuitous ARPs with iputils `arping -U` (unsolicited: sender and target are the VIP). */
+/**
+ * Gratuitous ARPs with iputils `arping -U` (unsolicited: sender and target are the VIP).
+ *
+ * keepalived sends its burst back to back (garp_interval 0). iputils arping cannot: `-i 0` sends
+ * one packet only and every run lingers a second waiting for replies (measured with iputils
+ * 20221126). So a burst of `count` is `count` single-shot arpings run together. They are armed
+ * ahead of time (`prepare`, and again after each burst): firing one is a pipe write and an exec,
+ * so the first GARP leaves about 1.3 ms after the VIP is in place instead of 3.5 ms or more. A
+ * burst larger than what is armed spawns the rest. arping -U binds the VIP as its source, so it
+ * refuses (exit 2) rather than announce an address this node does not hold.
+ */
 export class ArpingGarp implements GarpSender {
-  constructor(private readonly arping = 'arping') {}
+  /** Per `device address`: the arpings armed for it and how many a burst needs. */
+  private readonly pools = new Map<string, ArpingPool>();
+  private refill: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly arping = 'arping',
+    /** How long after a burst the spent arpings are replaced (off the takeover's path). */
+    private readonly rearmDelayMs = 100,
+  ) {}
+
+  prepare(vips: readonly VipConfig[], iface: string, count: number): void {
+    for (const v of vips) {
+      const pool = this.pool(v, iface);
+      pool.wanted = Math.max(pool.wanted, count);
+    }
+    this.fill();
+  }
+
+  async send(vips: readonly VipConfig[], iface: string, count: number): Promise<void> {
+    const ready: ArmedCommand[] = [];
+    const spawned: (readonly string[])[] = [];
+    for (const v of vips) {
+      const pool = this.pool(v, iface);
+      pool.armed = pool.armed.filter((a) => a.ready);
+      const take = pool.armed.splice(0, count);
+      ready.push(...take);
+      for (let i = take.length; i < count; i++) spawned.push(pool.args);
+    }
+    // Armed ones first (pipe writes), then the spawns, which block the event loop for each one.
+    const runs = ready.map((a) => a.fire());
+    runs.push(...spawned.map((args) => run(this.arping, args, 5_000).then(() => undefined)));
+    this.scheduleFill();
+    await Promise.all(runs);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.refill) clearTimeout(this.refill);
+    for (const pool of this.pools.values()) for (const a of pool.armed) a.disarm();
+    this.pools.clear();
+  }
+
+  private pool(v: VipConfig, iface: string): ArpingPool {
+    const device = v.device ?? iface;
+    const key = `${device} ${v.address}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = {
+        args: ['-q', '-U', '-c', '1', '-w', '1', '-I', device, v.address],
+        wanted: 0,
+        armed: [],
+      };
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private scheduleFill(): void {
+    if (this.closed || this.refill) return;
+    this.refill = setTimeout(() => {
+      this.refill = undefined;
+      this.fill();
+    }, this.rearmDelayMs);
+  }
+
+  /** Arm what is missing, one process per turn of the event loop (each spawn blocks it). */
+  private fill(): void {
+    if (this.closed) return;
+    for (const pool of this.pools.values()) {
+      pool.armed = pool.armed.filter((a) => a.ready);
+      if (pool.armed.length < pool.wanted) {
+        pool.armed.push(new ArmedCommand(this.arping, pool.args));
+        setImmediate(() => this.fill());
+        return;
+      }
+    }
+  }
+}
+
+interface ArpingPool {
+  readonly args: readonly string[];
+  wanted: number;
+  armed: ArmedCommand[];
+}
+
+/** chaos-vrrpd's native helper (docker/web/native/vrrpd_native.c): the kernel calls of a takeover. */
+export interface VrrpdNative {
+  /** RTM_NEWADDR, as `ip addr add ADDRESS/PREFIX dev IF`; throws with code EEXIST if present. */
+  addAddress(ifindex: number, address: string, prefixLength: number): void;
+  /** RTM_DELADDR; throws with code EADDRNOTAVAIL if absent. */
+  deleteAddress(ifindex: number, address: string, prefixLength: number): void;
+  /** One whole Ethernet frame on the interface (AF_PACKET); returns the bytes sent. */
+  sendFrame(ifindex: number, frame: Buffer): number;
+}
+
+/** Where the web image puts the helper: /opt/chaos/native/ beside /opt/chaos/dist/. */
+export const VRRPD_NATIVE_ADDON = path.resolve(__dirname, '../../../native/vrrpd_native.node');
+
+/** Loads the native helper, or says why it cannot. */
+export function loadVrrpdNative(
+  file = process.env.CHAOS_VRRPD_NATIVE ?? VRRPD_NATIVE_ADDON,
+): VrrpdNative | Error {
+  try {
+    const mod = createRequire(__filename)(file) as Partial<VrrpdNative>;
+    const missing = (['addAddress', 'deleteAddress', 'sendFrame'] as const).filter(
+      (f) => typeof mod[f] !== 'function',
+    );
+    if (missing.length > 0) return new Error(`${file} lacks ${missing.join(', ')}`);
+    return mod as VrrpdNative;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Interfaces' index and MAC from /sys, read once per interface (the reads sat on the takeover's
+ * path); forget() after an error, so that a re-created interface is read again.
+ */
+export class SysfsLinks {
+  private readonly cache = new Map<string, { ifindex: number; mac: string }>();
+
+  constructor(private readonly sysfs = '/sys/class/net') {}
+
+  get(device: string): { ifindex: number; mac: string } {
+    let link = this.cache.get(device);
+    if (!link) {
+      const read = (name: string) =>
+        fs.readFileSync(path.join(this.sysfs, device, name), 'utf8').trim();
+      link = { ifindex: Number(read('ifindex')), mac: read('address') };
+      this.cache.set(device, link);
+    }
+    return link;
+  }
+
+  forget(device: string): void {
+    this.cache.delete(device);
+  }
+}
+
+/**
+ * VIPs through netlink from the daemon itself, as keepalived adds them: the same request
+ * `ip addr add VIP/32 dev eth0` makes (local = address, global scope), in microseconds and with
+ * no process to wake between the takeover's advert and its gratuitous ARPs.
+ */
+export class NetlinkVips implements VipManager {
+  constructor(
+    private readonly native: Pick<VrrpdNative, 'addAddress' | 'deleteAddress'>,
+    private readonly links = new SysfsLinks(),
+    private readonly interfaces: () => NodeJS.Dict<
+      os.NetworkInterfaceInfo[]
+    > = os.networkInterfaces,
+  ) {}
+
+  add(vips: readonly VipConfig[], iface: string): Promise<void> {
+    return this.each(vips, iface, 'EEXIST', (ifindex, v) =>
+      this.native.addAddress(ifindex, v.address, v.prefixLength),
+    );
+  }
+
+  remove(vips: readonly VipConfig[], iface: string): Promise<void> {
+    return this.each(vips, iface, 'EADDRNOTAVAIL', (ifindex, v) =>
+      this.native.deleteAddress(ifindex, v.address, v.prefixLength),
+    );
+  }
+
+  present(vips: readonly VipConfig[], iface: string): Promise<VipConfig[]> {
+    const have = new Set((this.interfaces()[iface] ?? []).map((a) => a.address));
+    return Promise.resolve(vips.filter((v) => have.has(v.address)));
+  }
+
+  close(): void {
+    // The helper's socket lives as long as the process.
+  }
+
+  /** `change` for every VIP; the errno `harmless` (already done) is not an error. */
+  private each(
+    vips: readonly VipConfig[],
+    iface: string,
+    harmless: string,
+    change: (ifindex: number, v: VipConfig) => void,
+  ): Promise<void> {
+    try {
+      for (const v of vips) {
+        const device = v.device ?? iface;
+        try {
+          try {
+            change(this.links.get(device).ifindex, v);
+          } catch (error) {
+            // ENODEV: the interface was re-created (a new index); read it again, once.
+            if ((error as { code?: unknown }).code !== 'ENODEV') throw error;
+            this.links.forget(device);
+            change(this.links.get(device).ifindex, v);
+          }
+        } catch (error) {
+          if ((error as { code?: unknown }).code === harmless) continue;
+          this.links.forget(device);
+          throw error;
+        }
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+/**
+ * Gratuitous ARPs as keepalived sends them: from the daemon itself through a packet socket, a
+ * broadcast ARP request whose sender and target are the VIP, `count` back to back. The frame is
+ * built by the capture module's encoder (the one the analysis decodes) with the interface's MAC.
+ */
+export class PacketSocketGarp implements GarpSender {
+  constructor(
+    private readonly native: Pick<VrrpdNative, 'sendFrame'>,
+    private readonly links = new SysfsLinks(),
+  ) {}
 
   /**
-   * keepalived sends its burst back to back (garp_interval 0). iputils arping cannot: `-i 0`
-   * sends one packet only and every run lingers a second waiting for replies (measured with
-   * iputils 20221126). So the burst is `count` single-shot arpings started together: the
-   * packets leave within a few milliseconds, and the lingering happens in the background.
+   * Builds each VIP's frame once and throws it away: V8 compiles functions on their first call,
+   * and the first takeover should not pay for compiling the frame encoders (strace showed
+   * hundreds of microseconds of it between the VIP and the first GARP).
    */
-  async send(vips: readonly VipConfig[], iface: string, count: number): Promise<void> {
-    await Promise.all(
-      vips.flatMap((v) =>
-        Array.from({ length: count }, () =>
-          run(
-            this.arping,
-            ['-q', '-U', '-c', '1', '-w', '1', '-I', v.device ?? iface, v.address],
-            5_000,
-          ),
-        ),
-      ),
-    );
+  prepare(vips: readonly VipConfig[], iface: string): void {
+    for (const v of vips) {
+      try {
+        gratuitousArpFrame(this.links.get(v.device ?? iface).mac, v.address);
+      } catch {
+        // The interface may not exist yet; send() reports it if it still does not.
+      }
+    }
+  }
+
+  close(): void {
+    // The helper's socket lives as long as the process.
+  }
+
+  send(vips: readonly VipConfig[], iface: string, count: number): Promise<void> {
+    try {
+      for (const v of vips) {
+        const device = v.device ?? iface;
+        try {
+          const { ifindex, mac } = this.links.get(device);
+          const frame = Buffer.from(gratuitousArpFrame(mac, v.address));
+          for (let i = 0; i < count; i++) this.native.sendFrame(ifindex, frame);
+        } catch (error) {
+          this.links.forget(device);
+          throw error;
+        }
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(
+        new Error(`gratuitous ARP: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   }
 }
 
@@ -230,8 +498,9 @@ export class JsonlEventLog implements EventSink {
     this.fd = file ? fs.openSync(file, 'a') : undefined;
   }
 
+  /** An event that carries its own time `t` (epoch ms) is logged with it. */
   write(event: DaemonEvent): void {
-    const t = this.clock();
+    const t = typeof event['t'] === 'number' ? event['t'] : this.clock();
     const line =
       JSON.stringify({ ts: new Date(t).toISOString(), t, ...this.base, ...event }) + '\n';
     if (this.fd !== undefined) fs.writeSync(this.fd, line);

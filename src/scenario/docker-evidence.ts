@@ -22,6 +22,11 @@ export const PROBER_MAIN = '/opt/chaos/dist/src/prober/main.js';
 /** Capture filter: VRRP (IP protocol 112, numeric: no /etc/protocols needed) and ARP. */
 export const CAPTURE_FILTER = 'ip proto 112 or arp';
 
+/** tcpdump in a node's network namespace: VRRP and ARP on eth0 into `file`, packet-buffered. */
+export function captureCommand(file: string): string[] {
+  return ['tcpdump', '-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', file, CAPTURE_FILTER];
+}
+
 export interface ProbeChunk {
   records: ProbeRecord[];
   /** An unfinished last line, to prepend to the next chunk. */

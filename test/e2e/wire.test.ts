@@ -23,12 +23,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { analyzePcapFiles } from '../../src/capture/analyze-files';
+import { dockerMac } from '../../src/capture/frame-builders';
 import { fsSource } from '../../src/keepalived/fs-source';
 import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
 import type { StartedLab } from '../../src/lab/docker-lab';
 import { ensureImages } from '../../src/lab/images';
 import type { LabImages } from '../../src/lab/images';
 import { parseLabFile } from '../../src/lab/lab-file';
+import { captureCommand } from '../../src/scenario/docker-evidence';
 import type { LabSpec, VrrpImpl } from '../../src/lab/lab-spec';
 import type { LabStatus } from '../../src/lab/lab-status';
 
@@ -63,37 +65,58 @@ const TSHARK_FIELDS = [
   'vrrp.prio',
 ] as const;
 
-function tshark(file: string): TsharkAdvert[] {
+/** `tshark -r FILE -Y FILTER -T fields`: one row of the fields per matching frame. */
+function tsharkFields(file: string, filter: string, fields: readonly string[]): string[][] {
   const r = spawnSync(
     'tshark',
-    [
-      '-r',
-      file,
-      '-Y',
-      'vrrp',
-      '-T',
-      'fields',
-      '-E',
-      'separator=,',
-      ...TSHARK_FIELDS.flatMap((f) => ['-e', f]),
-    ],
+    ['-r', file, '-Y', filter, '-T', 'fields', '-E', 'separator=,'].concat(
+      fields.flatMap((f) => ['-e', f]),
+    ),
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`tshark -r ${file} exited ${r.status}: ${r.stderr}`);
   return r.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((line) => {
-      const [ttl, version, status, src, dst, prio] = line.split(',');
-      return {
-        ttl: Number(ttl),
-        version: Number(version),
-        checksumStatus: status === '' || status === undefined ? NaN : Number(status),
-        src: src ?? '',
-        dst: dst ?? '',
-        priority: Number(prio),
-      };
-    });
+    .map((line) => line.split(','));
+}
+
+function tshark(file: string): TsharkAdvert[] {
+  return tsharkFields(file, 'vrrp', TSHARK_FIELDS).map(
+    ([ttl, version, status, src, dst, prio]) => ({
+      ttl: Number(ttl),
+      version: Number(version),
+      checksumStatus: status === '' || status === undefined ? NaN : Number(status),
+      src: src ?? '',
+      dst: dst ?? '',
+      priority: Number(prio),
+    }),
+  );
+}
+
+/** The gratuitous ARPs in a capture, as tshark decodes them. */
+interface TsharkGarp {
+  ethSrc: string;
+  ethDst: string;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+}
+
+function tsharkGarps(file: string): TsharkGarp[] {
+  const fields = ['eth.src', 'eth.dst', 'arp.src.hw_mac', 'arp.src.proto_ipv4'];
+  const more = ['arp.dst.hw_mac', 'arp.dst.proto_ipv4'];
+  return tsharkFields(file, 'arp.isgratuitous', [...fields, ...more]).map(
+    ([ethSrc = '', ethDst = '', senderMac = '', senderIp = '', targetMac = '', targetIp = '']) => ({
+      ethSrc,
+      ethDst,
+      senderMac,
+      senderIp,
+      targetMac,
+      targetIp,
+    }),
+  );
 }
 
 interface Env {
@@ -172,6 +195,10 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 50
 interface Observed {
   /** Per web node: the adverts in its own capture. */
   captures: Record<'server01' | 'server03', TsharkAdvert[]>;
+  /** Per web node: the gratuitous ARPs in its own capture. */
+  garps: Record<'server01' | 'server03', TsharkGarp[]>;
+  /** Per web node: chaos-vrrpd's takeover I/O ("VIPS/GARP" from its takeover-io event), null for keepalived. */
+  takeoverIo: Record<'server01' | 'server03', string | null>;
   files: string[];
   /** Status with server01 master, before its graceful stop; and after server03 took over. */
   before: LabStatus;
@@ -190,8 +217,7 @@ async function observe(spec: LabSpec, tag: string): Promise<Observed> {
   try {
     const web = ['server01', 'server03'] as const;
     await waitOwners(lab, ['server01']);
-    for (const node of web)
-      await lab.execDetached(node, ['tcpdump', '-i', 'eth0', '-n', '-U', '-w', PCAP, 'vrrp']);
+    for (const node of web) await lab.execDetached(node, captureCommand(PCAP));
     for (const node of web)
       await until(`${PCAP} not written in ${node}`, async () => {
         return (await lab.exec(node, ['test', '-s', PCAP])).exitCode === 0;
@@ -213,8 +239,20 @@ async function observe(spec: LabSpec, tag: string): Promise<Observed> {
       files.push(dest);
     }
     const address = (name: string): string => lab.node(name).address;
+    const takeoverIo = async (node: string): Promise<string | null> => {
+      const r = await lab.exec(node, ['cat', '/var/log/chaos/vrrpd-events.jsonl']);
+      const line = r.stdout.split('\n').find((l) => l.includes('"takeover-io"'));
+      if (!line) return null;
+      const e = JSON.parse(line) as { vips: string; garp: string };
+      return `${e.vips}/${e.garp}`;
+    };
     return {
       captures: { server01: tshark(files[0] ?? ''), server03: tshark(files[1] ?? '') },
+      garps: { server01: tsharkGarps(files[0] ?? ''), server03: tsharkGarps(files[1] ?? '') },
+      takeoverIo: {
+        server01: await takeoverIo('server01'),
+        server03: await takeoverIo('server03'),
+      },
       files,
       before,
       after,
@@ -244,6 +282,28 @@ function expectOneMaster(o: Observed): void {
   expect(o.after.vipOwners).toEqual(['server03']);
 }
 
+/**
+ * server03's takeover in its own capture: garp_master_repeat (5) gratuitous ARPs for the VIP,
+ * each keepalived's form (a broadcast request, sender = target = VIP, from server03's MAC), and
+ * the first of them after server03's first advert as master.
+ */
+async function expectTakeoverGarps(o: Observed): Promise<void> {
+  const vip = o.before.vip;
+  const analysis = await analyzePcapFiles([o.files[1] ?? '']);
+  const takeover = analysis.switchovers.find((s) => s.to === o.address.server03);
+  expect(takeover?.garpCount).toBeGreaterThanOrEqual(5);
+  expect(takeover?.garpAfterSeconds).toBeGreaterThanOrEqual(0);
+  const mine = o.garps.server03.filter((g) => g.senderIp === vip && g.ethSrc === g.senderMac);
+  const fromServer03 = mine.filter((g) => g.senderMac === dockerMac(o.address.server03));
+  expect(fromServer03.length).toBeGreaterThanOrEqual(5);
+  for (const g of fromServer03)
+    expect(g).toMatchObject({
+      ethDst: 'ff:ff:ff:ff:ff:ff',
+      targetMac: 'ff:ff:ff:ff:ff:ff',
+      targetIp: vip,
+    });
+}
+
 describe('VRRP on the wire (Docker + tshark)', () => {
   test.each([
     ['VRRPv2 multicast (the seed)', 'wire-v2.yaml', 2, 'multicast'],
@@ -262,6 +322,7 @@ describe('VRRP on the wire (Docker + tshark)', () => {
       }
       // server01's graceful stop is on the wire as a priority-0 advert.
       expect(sentBy(o, 'server01').some((a) => a.priority === 0)).toBe(true);
+      await expectTakeoverGarps(o);
       const peer = { server01: o.address.server03, server03: o.address.server01 };
       for (const node of ['server01', 'server03'] as const) {
         const dsts = [...new Set(sentBy(o, node).map((a) => a.dst))];
@@ -301,6 +362,13 @@ describe('VRRP on the wire (Docker + tshark)', () => {
       expect(analysis.switchovers.map((s) => [s.from, s.to, s.reason])).toEqual([
         [o.address.server01, o.address.server03, 'priority-0'],
       ]);
+      // Whichever implementation takes over announces the VIP the same way.
+      await expectTakeoverGarps(o);
+      // chaos-vrrpd in the image makes the takeover's kernel calls itself, as keepalived does.
+      expect(o.takeoverIo).toEqual({
+        server01: a === 'chaos' ? 'netlink/packet-socket' : null,
+        server03: b === 'chaos' ? 'netlink/packet-socket' : null,
+      });
     },
     TIMEOUT,
   );

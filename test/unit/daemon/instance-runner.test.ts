@@ -85,7 +85,11 @@ class FakeVips implements VipManager {
 }
 
 class FakeGarp implements GarpSender {
+  readonly prepared: string[] = [];
   constructor(private readonly log: string[]) {}
+  prepare(vips: readonly VipConfig[], _iface: string, count: number): void {
+    this.prepared.push(`${vips.map((v) => v.address).join(',')} x${count}`);
+  }
   send(vips: readonly VipConfig[], _iface: string, count: number): Promise<void> {
     this.log.push(`garp ${vips.map((v) => v.address).join(',')} x${count}`);
     return Promise.resolve();
@@ -96,6 +100,7 @@ class FakeScripts implements ScriptRunner {
   results: boolean[] = [];
   runs: string[] = [];
   notified: string[][] = [];
+  constructor(private readonly log: string[]) {}
   run(command: string): Promise<ScriptResult> {
     this.runs.push(command);
     const ok = this.results.shift() ?? true;
@@ -103,6 +108,7 @@ class FakeScripts implements ScriptRunner {
   }
   spawnDetached(command: string, args: readonly string[]): void {
     this.notified.push([command, ...args]);
+    this.log.push(`notify ${command}`);
   }
 }
 
@@ -112,14 +118,15 @@ function harness(config: InstanceConfig, initialVips: string[] = []) {
   const scheduler = new FakeScheduler();
   const transport = new FakeTransport();
   const vips = new FakeVips(log, initialVips);
-  const scripts = new FakeScripts();
+  const scripts = new FakeScripts(log);
+  const garp = new FakeGarp(log);
   const runner = new InstanceRunner({
     config,
     address: '192.168.17.102',
     scheduler,
     transport,
     vips,
-    garp: new FakeGarp(log),
+    garp,
     scripts,
     events: { write: (e) => events.push(e) },
   });
@@ -128,7 +135,7 @@ function harness(config: InstanceConfig, initialVips: string[] = []) {
       const d = decodeVrrpDatagram(s.datagram);
       return { dst: s.dst, priority: d.vrrp.priority, ttl: d.ip.ttl };
     });
-  return { log, events, scheduler, transport, vips, scripts, runner, adverts };
+  return { log, events, scheduler, transport, vips, garp, scripts, runner, adverts };
 }
 
 describe('InstanceRunner (daemon core with fake ports)', () => {
@@ -136,11 +143,17 @@ describe('InstanceRunner (daemon core with fake ports)', () => {
     const h = harness(seedInstance('server01'));
     await h.runner.start();
     expect(h.runner.vrrpState).toBe('BACKUP'); // keepalived starts every instance as BACKUP
+    // The GARP burst is made ready at start, long before a takeover needs it.
+    expect(h.garp.prepared).toEqual(['192.168.17.200 x5']);
     await h.scheduler.advance(5000);
     expect(h.runner.vrrpState).toBe('MASTER');
     expect(h.vips.held).toEqual(new Set(['192.168.17.200']));
-    // The address is in place before the gratuitous ARPs announce it.
-    expect(h.log.slice(0, 2)).toEqual(['add 192.168.17.200', 'garp 192.168.17.200 x5']);
+    // Start removes the VIP (none held); the address is in place before the GARPs announce it.
+    expect(h.log.slice(0, 3)).toEqual([
+      'remove 192.168.17.200',
+      'add 192.168.17.200',
+      'garp 192.168.17.200 x5',
+    ]);
     const adverts = h.adverts();
     expect(adverts.length).toBeGreaterThanOrEqual(4);
     expect(
@@ -148,6 +161,9 @@ describe('InstanceRunner (daemon core with fake ports)', () => {
     ).toBe(true);
     const states = h.events.filter((e) => e.event === 'state').map((e) => e.to);
     expect(states).toEqual(['BACKUP', 'MASTER']);
+    // A timer's transition says how late the timer was processed (exactly on time here).
+    const master = h.events.find((e) => e.event === 'state' && e.to === 'MASTER');
+    expect(master).toMatchObject({ reason: 'master-down-timer', timerLateMs: 0 });
   });
 
   it('SIGTERM as master: priority 0 advert, VIP removed, nothing sent afterwards', async () => {
@@ -220,5 +236,60 @@ describe('InstanceRunner (daemon core with fake ports)', () => {
     expect(h.scripts.runs.length).toBeGreaterThan(3);
     expect(h.runner.vrrpState).toBe('FAULT');
     expect(h.vips.held.size).toBe(0);
+  });
+
+  it('notify scripts start after the advert, the VIP and the GARPs of the same takeover', async () => {
+    const config = seedInstance('server01', {
+      notify: { master: '/etc/keepalived/to-master.sh', any: '/etc/keepalived/notify.sh' },
+    });
+    const h = harness(config);
+    await h.runner.start();
+    h.log.length = 0;
+    await h.scheduler.advance(5000);
+    expect(h.runner.vrrpState).toBe('MASTER');
+    const takeover = h.log.slice(0, 4);
+    expect(takeover).toEqual([
+      'add 192.168.17.200',
+      'garp 192.168.17.200 x5',
+      'notify /etc/keepalived/to-master.sh',
+      'notify /etc/keepalived/notify.sh',
+    ]);
+    expect(h.scripts.notified).toContainEqual([
+      '/etc/keepalived/notify.sh',
+      'INSTANCE',
+      'VI_1',
+      'MASTER',
+      '100',
+    ]);
+  });
+
+  it('warms the master’s code path at start without touching the network, VIPs or state', async () => {
+    const h = harness(seedInstance('server03'));
+    const kinds = h.runner.warmUp();
+    expect(kinds).toEqual(expect.arrayContaining(['to-MASTER', 'send', 'add-vips', 'garp']));
+    expect(kinds.filter((k) => k === 'send').length).toBeGreaterThanOrEqual(3);
+    expect(h.runner.vrrpState).toBe('INIT');
+    await h.runner.start();
+    expect(h.transport.sent).toHaveLength(0);
+    expect(h.log).toEqual(['remove 192.168.17.200']); // start's cleanup, not the warm-up
+    expect(h.vips.held.size).toBe(0);
+    expect(h.runner.vrrpState).toBe('BACKUP');
+  });
+
+  it('writes a takeover’s events after its effects, each with the time it happened', async () => {
+    const h = harness(seedInstance('server01'));
+    await h.runner.start();
+    const before = h.events.length;
+    let writtenAtGarp = -1;
+    const send = h.garp.send.bind(h.garp);
+    h.garp.send = (vips, iface, count) => {
+      writtenAtGarp = h.events.length;
+      return send(vips, iface, count);
+    };
+    await h.scheduler.advance(5000);
+    expect(writtenAtGarp).toBe(before); // nothing written between the decision and the GARPs
+    const takeover = h.events.slice(before, before + 4);
+    expect(takeover.map((e) => e.event)).toEqual(['state', 'advert', 'vip-add', 'garp']);
+    expect(takeover.every((e) => typeof e['t'] === 'number')).toBe(true);
   });
 });
