@@ -331,6 +331,11 @@ function report(results: ImplResult[], args: Args, coldMs: number | undefined): 
         ? '  first GARP:           none seen'
         : `  first GARP:           median ${ms(median(garps), 2)}, worst ${ms(Math.max(...garps), 2)} after the new master's first advert (pcap; ${garps.length}/${its.length} runs)`,
     );
+    const announced = its.flatMap((i) => (i.garpMs === null ? [] : [i.gapS * 1000 + i.garpMs]));
+    if (announced.length > 0)
+      out.push(
+        `  last advert -> GARP:  median ${ms(median(announced), 2)}, worst ${ms(Math.max(...announced), 2)} (old master's last advert to the new master's first GARP, pcap: when clients can reach the new master; no prober in it)`,
+      );
     const late = its.flatMap((i) => (i.timerLateMs === null ? [] : [i.timerLateMs]));
     if (late.length > 0)
       out.push(
@@ -381,6 +386,13 @@ function report(results: ImplResult[], args: Args, coldMs: number | undefined): 
     );
     out.push(
       `verdict takeover: first GARP ${ms(median(ours.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} vs ${ms(median(theirs.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} after the first advert (chaos-vrrpd vs keepalived, medians from the pcaps)`,
+    );
+    const announcedAt = (r: ImplResult) =>
+      median(r.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.gapS * 1000 + i.garpMs])));
+    const aa = announcedAt(ours);
+    const ab = announcedAt(theirs);
+    out.push(
+      `verdict service back (pcap, no prober): last advert -> first GARP, chaos-vrrpd ${ms(aa, 2)} vs keepalived ${ms(ab, 2)} (${aa - ab >= 0 ? '+' : ''}${ms(aa - ab, 2)})`,
     );
     out.push(
       `verdict outage, phase-free: ${la <= lb + PROBE_INTERVAL_MS ? 'PASS' : 'FAIL'}: last advert -> first ok probe, chaos-vrrpd ${ms(la)} vs keepalived ${ms(lb)} (${la - lb >= 0 ? '+' : ''}${ms(la - lb)}; within one probe interval counts as equal); takeover -> first ok probe ${ms(ra)} vs ${ms(rb)}`,

@@ -19,6 +19,7 @@ import {
   ArpingGarp,
   loadVrrpdNative,
   NetlinkVips,
+  NativeIpSender,
   PacketSocketGarp,
   SysfsLinks,
   ChildProcessScripts,
@@ -127,18 +128,25 @@ async function main(argv: string[]): Promise<number> {
     byInterface.set(inst.interface, [...(byInterface.get(inst.interface) ?? []), inst]);
 
   const closers: (() => void)[] = [];
-  // The takeover's kernel calls from the daemon itself (netlink for the VIPs, a packet socket
-  // for the gratuitous ARPs), as keepalived makes them, where the native helper is built (the
-  // web image). Elsewhere iproute2 and iputils arping, a few milliseconds slower per takeover
-  // (measured by bench:failover): processes to wake between the advert and the first GARP.
+  // The takeover's kernel calls from the daemon itself and at once (adverts on a raw socket,
+  // netlink for the VIPs, a packet socket for the gratuitous ARPs), as keepalived makes them,
+  // where the native helper is built (the web image). Elsewhere raw-socket's queued sends,
+  // iproute2 and iputils arping, a few milliseconds slower per takeover (bench:failover):
+  // processes to wake between the advert and the first GARP.
   const native = loadVrrpdNative();
   const links = new SysfsLinks();
   const vips = native instanceof Error ? new IprouteVips() : new NetlinkVips(native, links);
   const garp = native instanceof Error ? new ArpingGarp() : new PacketSocketGarp(native, links);
   events.write(
     native instanceof Error
-      ? { event: 'takeover-io', vips: 'iproute2', garp: 'arping', reason: native.message }
-      : { event: 'takeover-io', vips: 'netlink', garp: 'packet-socket' },
+      ? {
+          event: 'takeover-io',
+          adverts: 'raw-socket',
+          vips: 'iproute2',
+          garp: 'arping',
+          reason: native.message,
+        }
+      : { event: 'takeover-io', adverts: 'native', vips: 'netlink', garp: 'packet-socket' },
   );
   const scripts = new ChildProcessScripts();
   closers.push(
@@ -152,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
       iface,
       address,
       multicast: instances.some((i) => i.unicastPeers.length === 0),
+      ...(native instanceof Error ? {} : { sender: new NativeIpSender(native, iface) }),
     });
     const decodeErrors = { count: 0 };
     transport.onError((error) => {

@@ -36,13 +36,17 @@ export interface RawSocketTransportOptions {
   address: string;
   /** Join 224.0.0.18 (not needed with unicast peers only, but harmless). */
   multicast: boolean;
+  /** Sends datagrams at once instead of through raw-socket's queue (see NativeIpSender). */
+  sender?: { send(dst: string, datagram: Uint8Array): void; close(): void };
 }
 
 export class RawSocketTransport implements Transport {
   private readonly socket: RawSocket;
   private errorHandler: (error: Error) => void = () => undefined;
+  private readonly sender: RawSocketTransportOptions['sender'];
 
   constructor(opts: RawSocketTransportOptions) {
+    this.sender = opts.sender;
     let raw: RawSocketModule;
     try {
       // Loaded lazily: the native addon exists only where it was built (the web node image).
@@ -81,6 +85,14 @@ export class RawSocketTransport implements Transport {
   }
 
   send(dst: string, datagram: Uint8Array): Promise<void> {
+    if (this.sender) {
+      try {
+        this.sender.send(dst, datagram);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     const buf = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
     return new Promise((resolve, reject) => {
       this.socket.send(buf, 0, buf.length, dst, null, (error) =>
@@ -99,5 +111,6 @@ export class RawSocketTransport implements Transport {
 
   close(): void {
     this.socket.close();
+    this.sender?.close();
   }
 }

@@ -243,6 +243,11 @@ export interface VrrpdNative {
   deleteAddress(ifindex: number, address: string, prefixLength: number): void;
   /** One whole Ethernet frame on the interface (AF_PACKET); returns the bytes sent. */
   sendFrame(ifindex: number, frame: Buffer): number;
+  /** A send-only raw IPv4 socket (the caller writes the header) bound to the interface. */
+  openIp(iface: string): number;
+  /** One whole IPv4 datagram to `dst` on a socket from openIp; returns the bytes sent. */
+  sendIp(fd: number, dst: string, datagram: Buffer): number;
+  closeIp(fd: number): void;
 }
 
 /** Where the web image puts the helper: /opt/chaos/native/ beside /opt/chaos/dist/. */
@@ -254,13 +259,47 @@ export function loadVrrpdNative(
 ): VrrpdNative | Error {
   try {
     const mod = createRequire(__filename)(file) as Partial<VrrpdNative>;
-    const missing = (['addAddress', 'deleteAddress', 'sendFrame'] as const).filter(
-      (f) => typeof mod[f] !== 'function',
-    );
+    const functions = [
+      'addAddress',
+      'deleteAddress',
+      'sendFrame',
+      'openIp',
+      'sendIp',
+      'closeIp',
+    ] as const;
+    const missing = functions.filter((f) => typeof mod[f] !== 'function');
     if (missing.length > 0) return new Error(`${file} lacks ${missing.join(', ')}`);
     return mod as VrrpdNative;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Adverts through the helper's raw IPv4 socket, sent during the call. raw-socket queues a send
+ * until the next turn of the event loop (it waits for the socket to be writable), which put
+ * 0.3 ms between a takeover's decision and its first advert (the event log's times).
+ */
+export class NativeIpSender {
+  private readonly fd: number;
+
+  constructor(
+    private readonly native: Pick<VrrpdNative, 'openIp' | 'sendIp' | 'closeIp'>,
+    iface: string,
+  ) {
+    this.fd = native.openIp(iface);
+  }
+
+  send(dst: string, datagram: Uint8Array): void {
+    this.native.sendIp(
+      this.fd,
+      dst,
+      Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength),
+    );
+  }
+
+  close(): void {
+    this.native.closeIp(this.fd);
   }
 }
 

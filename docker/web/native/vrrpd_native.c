@@ -1,19 +1,24 @@
 /*
- * vrrpd_native.node: the two kernel calls of a takeover, made from chaos-vrrpd itself as
- * keepalived makes them, so that no process has to be started or woken between the decision and
- * the gratuitous ARP. Built in the web image against Debian's Node 18 (N-API, no other library).
+ * vrrpd_native.node: the kernel calls of a takeover (advert, VIP, gratuitous ARP), made from
+ * chaos-vrrpd itself and at once, as keepalived makes them: no process to start or wake, and no
+ * event-loop turn, between the decision and the packets. Built in the web image against Debian's Node 18 (N-API, no other library).
  *
  *   addAddress(ifindex, address, prefixLength)     RTM_NEWADDR, as `ip addr add A/P dev IF`
  *   deleteAddress(ifindex, address, prefixLength)  RTM_DELADDR, as `ip addr del A/P dev IF`
  *   sendFrame(ifindex, frame): number              one Ethernet frame on an AF_PACKET socket
+ *   openIp(ifname): number                         a send-only raw IPv4 socket (IPPROTO_RAW: the
+ *                                                  caller writes the IPv4 header) bound to IF
+ *   sendIp(fd, dst, datagram): number              one whole IPv4 datagram to dst, now
+ *   closeIp(fd)
  *
  * Errors are thrown as Error with `code` set to the errno name (EEXIST, EADDRNOTAVAIL, ...) and
- * the message strerror gives. Both sockets open on first use and need CAP_NET_ADMIN and
- * CAP_NET_RAW; the packet socket has protocol 0, so it receives nothing.
+ * the message strerror gives. The packet socket opens when the helper loads (protocol 0: it
+ * receives nothing), the netlink socket on first use; they need CAP_NET_RAW and CAP_NET_ADMIN.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <node_api.h>
@@ -86,6 +91,75 @@ static napi_value send_frame(napi_env env, napi_callback_info info) {
   napi_value result;
   napi_create_int64(env, (int64_t)sent, &result);
   return result;
+}
+
+static napi_value open_ip(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char ifname[64];
+  size_t length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_string_utf8(env, argv[0], ifname, sizeof ifname, &length) != napi_ok ||
+      length == 0 || length >= 16) {
+    napi_throw_type_error(env, NULL, "openIp(ifname): an interface name");
+    return NULL;
+  }
+  int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0) return throw_errno(env, "socket(AF_INET, SOCK_RAW, IPPROTO_RAW)", errno);
+  unsigned char loop = 0;
+  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)length + 1) < 0 ||
+      setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) < 0) {
+    int e = errno;
+    close(fd);
+    char what[96];
+    snprintf(what, sizeof what, "raw IPv4 socket on %s", ifname);
+    return throw_errno(env, what, e);
+  }
+  napi_value result;
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
+static napi_value send_ip(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd = -1;
+  char text[64];
+  size_t length = 0;
+  void *data = NULL;
+  size_t size = 0;
+  struct sockaddr_in to;
+  memset(&to, 0, sizeof to);
+  to.sin_family = AF_INET;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+      !int_arg(env, argv[0], &fd) || fd < 0 ||
+      napi_get_value_string_utf8(env, argv[1], text, sizeof text, &length) != napi_ok ||
+      inet_pton(AF_INET, text, &to.sin_addr) != 1 ||
+      napi_get_buffer_info(env, argv[2], &data, &size) != napi_ok || size < 20) {
+    napi_throw_type_error(env, NULL, "sendIp(fd, IPv4 destination, datagram of at least 20 bytes): bad arguments");
+    return NULL;
+  }
+  ssize_t sent = sendto(fd, data, size, 0, (struct sockaddr *)&to, sizeof to);
+  if (sent < 0) {
+    char what[96];
+    snprintf(what, sizeof what, "sendto %s", text);
+    return throw_errno(env, what, errno);
+  }
+  napi_value result;
+  napi_create_int64(env, (int64_t)sent, &result);
+  return result;
+}
+
+static napi_value close_ip(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 1 &&
+      int_arg(env, argv[0], &fd) && fd >= 0)
+    close(fd);
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  return undefined;
 }
 
 static void add_attr(struct nlmsghdr *nh, int type, const void *value, int length) {
@@ -174,10 +248,16 @@ static napi_value add_address(napi_env env, napi_callback_info info) { return ad
 static napi_value delete_address(napi_env env, napi_callback_info info) { return address_call(env, info, 0); }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* Opened when the daemon loads the helper, not in the first takeover's path; sendFrame
+     opens it if this fails (for instance without CAP_NET_RAW, reported then). */
+  if (packet_fd < 0) packet_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   napi_property_descriptor functions[] = {
     {"sendFrame", NULL, send_frame, NULL, NULL, NULL, napi_default, NULL},
     {"addAddress", NULL, add_address, NULL, NULL, NULL, napi_default, NULL},
     {"deleteAddress", NULL, delete_address, NULL, NULL, NULL, napi_default, NULL},
+    {"openIp", NULL, open_ip, NULL, NULL, NULL, napi_default, NULL},
+    {"sendIp", NULL, send_ip, NULL, NULL, NULL, napi_default, NULL},
+    {"closeIp", NULL, close_ip, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

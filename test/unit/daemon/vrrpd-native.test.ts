@@ -13,6 +13,7 @@ import { decodeArp, isGratuitousArp } from '../../../src/capture/arp';
 import { gratuitousArpFrame } from '../../../src/capture/frame-builders';
 import { readPcapFile } from '../../../src/capture/pcap-file';
 import {
+  NativeIpSender,
   NetlinkVips,
   PacketSocketGarp,
   SysfsLinks,
@@ -20,6 +21,7 @@ import {
 } from '../../../src/daemon/system';
 import type { VrrpdNative } from '../../../src/daemon/system';
 import type { VipConfig } from '../../../src/vrrp/config';
+import { decodeVrrpDatagram, encodeVrrpDatagram } from '../../../src/vrrp/packet';
 
 const ROOT = path.join(__dirname, '../../..');
 const NATIVE_SRC = path.join(ROOT, 'docker/web/native');
@@ -47,7 +49,7 @@ function fakeSysfs(): string {
 }
 
 /** A native helper that keeps addresses per ifindex and records frames, with errno codes. */
-class FakeNative implements VrrpdNative {
+class FakeNative implements Pick<VrrpdNative, 'addAddress' | 'deleteAddress' | 'sendFrame'> {
   readonly held = new Map<number, Set<string>>();
   readonly frames: { ifindex: number; frame: Buffer }[] = [];
   failWith: Error | undefined;
@@ -178,6 +180,28 @@ describe('PacketSocketGarp (over a fake helper)', () => {
   });
 });
 
+describe('NativeIpSender (over a fake helper)', () => {
+  it('opens one socket on the interface, sends whole datagrams on it, closes it', () => {
+    const calls: unknown[][] = [];
+    const sender = new NativeIpSender(
+      {
+        openIp: (iface) => (calls.push(['open', iface]), 42),
+        sendIp: (fd, dst, datagram) => (calls.push(['send', fd, dst, [...datagram]]), 3),
+        closeIp: (fd) => void calls.push(['close', fd]),
+      },
+      'eth0',
+    );
+    const bytes = new Uint8Array([9, 1, 2, 3, 9]);
+    sender.send('224.0.0.18', bytes.subarray(1, 4));
+    sender.close();
+    expect(calls).toEqual([
+      ['open', 'eth0'],
+      ['send', 42, '224.0.0.18', [1, 2, 3]],
+      ['close', 42],
+    ]);
+  });
+});
+
 describe('vrrpd_native.node (the native helper, built and run here)', () => {
   let addon: string;
   beforeAll(() => {
@@ -265,5 +289,47 @@ describe('vrrpd_native.node (the native helper, built and run here)', () => {
     const { records } = await readPcapFile(pcap);
     expect(records).toHaveLength(3);
     for (const r of records) expect(r.data.subarray(0, 42)).toEqual(frame);
+  }, 30_000);
+
+  it('sends a whole VRRP datagram at once on its raw IPv4 socket (veth, tcpdump)', async () => {
+    const datagram = encodeVrrpDatagram(
+      {
+        version: 2,
+        vrid: 51,
+        priority: 100,
+        addresses: ['10.77.0.200'],
+        checksum: 0,
+        authType: 0,
+        advertIntervalSec: 1,
+        authData: new Uint8Array(8),
+      },
+      { src: '10.77.0.1', dst: '224.0.0.18' },
+    );
+    const pcap = path.join(dir, 'vrrp.pcap');
+    inNetns(
+      [
+        'ip link add chaos-a type veth peer name chaos-b',
+        'ip addr add 10.77.0.1/24 dev chaos-a',
+        'ip link set chaos-a up',
+        'ip link set chaos-b up',
+        `timeout 10 tcpdump -i chaos-b -U -c 2 -w ${pcap} ip proto 112 2>/dev/null & tp=$!`,
+        `for i in $(seq 50); do [ -s ${pcap} ] && break; sleep 0.1; done`,
+        node(
+          `const fd = n.openIp('chaos-a'); const d = Buffer.from('${Buffer.from(datagram).toString('hex')}', 'hex');` +
+            `n.sendIp(fd, '224.0.0.18', d); n.sendIp(fd, '224.0.0.18', d); n.closeIp(fd);`,
+        ),
+        'wait $tp',
+      ].join('\n'),
+    );
+    const { records } = await readPcapFile(pcap);
+    expect(records).toHaveLength(2);
+    for (const r of records) {
+      expect(r.data.subarray(0, 6)).toEqual(Buffer.from([1, 0, 0x5e, 0, 0, 0x12])); // 224.0.0.18
+      const d = decodeVrrpDatagram(r.data.subarray(14));
+      expect(d.ip.ttl).toBe(255);
+      expect(d.ip.src).toBe('10.77.0.1');
+      expect(d.ip.dst).toBe('224.0.0.18');
+      expect(d.vrrp).toMatchObject({ vrid: 51, priority: 100, addresses: ['10.77.0.200'] });
+    }
   }, 30_000);
 });
