@@ -55,6 +55,14 @@ static napi_value throw_errno(napi_env env, const char *what, int e) {
   return NULL;
 }
 
+/* The bytes a sendto sent, or its errno `e` thrown. */
+static napi_value sent_result(napi_env env, ssize_t sent, int e, const char *what) {
+  if (sent < 0) return throw_errno(env, what, e);
+  napi_value result;
+  napi_create_int64(env, (int64_t)sent, &result);
+  return result;
+}
+
 static int int_arg(napi_env env, napi_value v, int32_t *out) {
   return napi_get_value_int32(env, v, out) == napi_ok;
 }
@@ -87,10 +95,7 @@ static napi_value send_frame(napi_env env, napi_callback_info info) {
   to.sll_halen = 6;
   memcpy(to.sll_addr, bytes, 6);
   ssize_t sent = sendto(packet_fd, data, length, 0, (struct sockaddr *)&to, sizeof to);
-  if (sent < 0) return throw_errno(env, "sendto", errno);
-  napi_value result;
-  napi_create_int64(env, (int64_t)sent, &result);
-  return result;
+  return sent_result(env, sent, errno, "sendto");
 }
 
 static napi_value open_ip(napi_env env, napi_callback_info info) {
@@ -140,14 +145,10 @@ static napi_value send_ip(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ssize_t sent = sendto(fd, data, size, 0, (struct sockaddr *)&to, sizeof to);
-  if (sent < 0) {
-    char what[96];
-    snprintf(what, sizeof what, "sendto %s", text);
-    return throw_errno(env, what, errno);
-  }
-  napi_value result;
-  napi_create_int64(env, (int64_t)sent, &result);
-  return result;
+  int e = errno; /* before snprintf can change it */
+  char what[96];
+  snprintf(what, sizeof what, "sendto %s", text);
+  return sent_result(env, sent, e, what);
 }
 
 static napi_value close_ip(napi_env env, napi_callback_info info) {
