@@ -1,7 +1,8 @@
 /**
  * The result of running scenarios: plain, JSON-serialisable data, built by the runner
- * (runner.ts) and rendered by the CLI summary (src/cli/run.ts) and, later, the reports
- * (src/report). Nothing here holds a class instance, a Date or a Map.
+ * (runner.ts) and rendered by the CLI summary (src/cli/run.ts) and the reports (src/report).
+ * Nothing here holds a class instance, a Date or a Map. Defined once, as zod schemas (the
+ * report model embeds them and reads them back); the types are inferred from them.
  *
  * Times are seconds since the scenario's lab came up (virtual seconds for the sim driver, wall
  * seconds for Docker); durations are seconds. Node names are the lab's (`server01`, a rogue's
@@ -17,133 +18,154 @@
  *      ├─ slo                           objectives checked against the outages
  *      └─ rollback                      the faults healed at the end, pass or fail
  */
-import type { DriverName } from './types';
+import { z } from 'zod';
+import { DRIVER_NAMES } from './schema';
 
-export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'error';
+const num = z.number();
+const nullableNum = z.number().nullable();
+const int = z.number().int();
 
-export type StepOutcome = 'done' | 'passed' | 'failed' | 'skipped' | 'error';
+export const scenarioStatusSchema = z.enum(['passed', 'failed', 'skipped', 'error']);
+export type ScenarioStatus = z.infer<typeof scenarioStatusSchema>;
 
-export interface StepResult {
+export const stepOutcomeSchema = z.enum(['done', 'passed', 'failed', 'skipped', 'error']);
+export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
+
+export const stepResultSchema = z.object({
   /** 0-based position in the scenario's steps. */
-  index: number;
-  kind: 'fault' | 'heal' | 'wait' | 'expect';
+  index: int,
+  kind: z.enum(['fault', 'heal', 'wait', 'expect']),
   /** The step in words: `fault power-off server01`, `expect VIP owner server03 within 5 s`. */
-  description: string;
-  note?: string;
+  description: z.string(),
+  note: z.string().optional(),
   /** null for steps that never ran (skipped after a failure). */
-  start: number | null;
-  end: number | null;
-  outcome: StepOutcome;
+  start: nullableNum,
+  end: nullableNum,
+  outcome: stepOutcomeSchema,
   /** Expect steps: the verdict in plain words; errors: what went wrong. */
-  message?: string;
-}
+  message: z.string().optional(),
+});
+export type StepResult = z.infer<typeof stepResultSchema>;
 
-export interface ExpectationResult {
-  step: number;
-  description: string;
-  passed: boolean;
+export const expectationResultSchema = z.object({
+  step: int,
+  description: z.string(),
+  passed: z.boolean(),
   /** When it held (or was checked, or when the deadline passed). */
-  at: number;
+  at: num,
   /** Plain words, naming the value and the limit: `VIP 192.168.17.200 not owned by server03 after 5 s (owners: server01)`. */
-  message: string;
-}
+  message: z.string(),
+});
+export type ExpectationResult = z.infer<typeof expectationResultSchema>;
 
-export interface SwitchoverRecord {
-  vrid: number;
-  from: string;
-  to: string;
+export const switchoverRecordSchema = z.object({
+  vrid: int,
+  from: z.string(),
+  to: z.string(),
   /** First advert of the new master. */
-  at: number;
+  at: num,
   /** From the old master's last advert to the new master's first. */
-  gapSeconds: number;
-  reason: 'silence' | 'priority-0' | 'preempted';
-  duringSplitBrain: boolean;
-}
+  gapSeconds: num,
+  reason: z.enum(['silence', 'priority-0', 'preempted']),
+  duringSplitBrain: z.boolean(),
+});
+export type SwitchoverRecord = z.infer<typeof switchoverRecordSchema>;
 
-export interface SplitBrainRecord {
-  vrid: number;
-  nodes: string[];
-  start: number;
-  end: number;
-  durationSeconds: number;
-}
+export const splitBrainRecordSchema = z.object({
+  vrid: int,
+  nodes: z.array(z.string()),
+  start: num,
+  end: num,
+  durationSeconds: num,
+});
+export type SplitBrainRecord = z.infer<typeof splitBrainRecordSchema>;
 
 /** First failed request to the first successful one after it. */
-export interface OutageRecord {
-  start: number;
+export const outageRecordSchema = z.object({
+  start: num,
   /** null: still failing when the scenario ended. */
-  end: number | null;
-  durationSeconds: number;
-  failedRequests: number;
-}
+  end: nullableNum,
+  durationSeconds: num,
+  failedRequests: int,
+});
+export type OutageRecord = z.infer<typeof outageRecordSchema>;
 
-export interface ProbeSummary {
-  intervalMs: number;
-  requests: number;
-  ok: number;
-  failed: number;
+export const probeSummarySchema = z.object({
+  intervalMs: num,
+  requests: int,
+  ok: int,
+  failed: int,
   /** Requests answered by each node. */
-  servedBy: Record<string, number>;
-}
+  servedBy: z.record(z.string(), int),
+});
+export type ProbeSummary = z.infer<typeof probeSummarySchema>;
 
-export interface SloCheck {
-  objective: 'availability' | 'maxDowntime';
+export const sloCheckSchema = z.object({
+  objective: z.enum(['availability', 'maxDowntime']),
   /** Percent for availability, seconds for maxDowntime. */
-  target: number;
-  actual: number;
-  passed: boolean;
-  message: string;
-}
+  target: num,
+  actual: num,
+  passed: z.boolean(),
+  message: z.string(),
+});
+export type SloCheck = z.infer<typeof sloCheckSchema>;
 
-export interface SloResult {
-  passed: boolean;
+export const sloResultSchema = z.object({
+  passed: z.boolean(),
   /** Total client downtime of the scenario. */
-  downtimeSeconds: number;
+  downtimeSeconds: num,
   /** incidentsPerYear x downtime, when incidentsPerYear is given. */
-  projectedDowntimeSecondsPerYear: number | null;
-  checks: SloCheck[];
-}
+  projectedDowntimeSecondsPerYear: nullableNum,
+  checks: z.array(sloCheckSchema),
+});
+export type SloResult = z.infer<typeof sloResultSchema>;
 
-export interface RollbackRecord {
+export const rollbackRecordSchema = z.object({
   /** The fault in words: `power-off server01`. */
-  fault: string;
-  at: number;
-  ok: boolean;
-  error?: string;
-}
+  fault: z.string(),
+  at: num,
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type RollbackRecord = z.infer<typeof rollbackRecordSchema>;
 
-export interface ScenarioResult {
-  file: string;
-  name: string;
-  description: string;
-  driver: DriverName;
-  seed: number | null;
-  status: ScenarioStatus;
-  passed: boolean;
+const driverSchema = z.enum(DRIVER_NAMES);
+
+export const scenarioResultSchema = z.object({
+  file: z.string(),
+  name: z.string(),
+  description: z.string(),
+  driver: driverSchema,
+  seed: nullableNum,
+  status: scenarioStatusSchema,
+  passed: z.boolean(),
   /** skipped: why (e.g. the scenario needs the docker driver). */
-  notice?: string;
+  notice: z.string().optional(),
   /** error: the infrastructure failure, with its code. */
-  error?: { code: string; message: string };
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
   /** The first failed expectation or objective, in plain words. */
-  failure?: string;
+  failure: z.string().optional(),
   /** When the steps began (steady state reached) and when the scenario ended. */
-  steadyAt: number | null;
-  end: number;
-  steps: StepResult[];
-  expectations: ExpectationResult[];
-  switchovers: SwitchoverRecord[];
-  splitBrain: SplitBrainRecord[];
-  outages: OutageRecord[];
-  downtimeSeconds: number;
-  probes: ProbeSummary;
-  slo: SloResult | null;
-  rollback: RollbackRecord[];
-}
+  steadyAt: nullableNum,
+  end: num,
+  steps: z.array(stepResultSchema),
+  expectations: z.array(expectationResultSchema),
+  switchovers: z.array(switchoverRecordSchema),
+  splitBrain: z.array(splitBrainRecordSchema),
+  outages: z.array(outageRecordSchema),
+  downtimeSeconds: num,
+  probes: probeSummarySchema,
+  slo: sloResultSchema.nullable(),
+  rollback: z.array(rollbackRecordSchema),
+});
+export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 
-export interface RunResult {
-  driver: DriverName;
-  seed: number;
-  passed: boolean;
-  counts: { passed: number; failed: number; skipped: number; error: number };
-  scenarios: ScenarioResult[];
-}
+/** A RunResult as `chaos run --json` prints it (and as report.json was before version 1). */
+export const runResultSchema = z.object({
+  driver: driverSchema,
+  seed: num,
+  passed: z.boolean(),
+  counts: z.object({ passed: int, failed: int, skipped: int, error: int }),
+  scenarios: z.array(scenarioResultSchema),
+});
+export type RunResult = z.infer<typeof runResultSchema>;
