@@ -22,7 +22,6 @@ export {
   loadScenarioEvidence,
   renderDocuments,
   writeReportDocuments,
-  writeRunDirectory,
 } from './run-directory';
 export { parseShard, shardScenarios } from './shard';
 export type { Shard } from './shard';

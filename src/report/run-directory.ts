@@ -11,8 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ChaosError, InputError } from '../errors';
-import type { RunResult } from '../scenario/result';
-import { buildReport, parseReport, type BuildReportOptions } from './build';
+import { parseReport } from './build';
 import { parseDaemonEvents, parseProberJsonl } from './evidence';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
@@ -66,23 +65,6 @@ export function writeReportDocuments(report: Report, dir: string): string[] {
     writeFileAtomic(file, docs[name]);
     return file;
   });
-}
-
-export type WriteRunDirectoryOptions = BuildReportOptions;
-
-/**
- * For `chaos run`: build the report of `run` and write report.json, report.md, junit.xml and
- * report.html into `dir`. Pass `interrupted: 'SIGINT'` (with what was gathered so far) when the
- * run is being stopped. Returns the report (e.g. for the baseline verdict).
- */
-export function writeRunDirectory(
-  run: RunResult,
-  dir: string,
-  options: WriteRunDirectoryOptions = {},
-): Report {
-  const report = buildReport(run, options);
-  writeReportDocuments(report, dir);
-  return report;
 }
 
 /** report.json of a run directory, or the file itself. */

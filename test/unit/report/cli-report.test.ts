@@ -4,9 +4,19 @@ import path from 'node:path';
 import { memoryIO } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/program';
 import { buildReport } from '../../../src/report/build';
+import type { BuildReportOptions } from '../../../src/report/build';
 import { reportJsonSchema } from '../../../src/report/model';
-import { loadReport, writeRunDirectory } from '../../../src/report/run-directory';
+import type { Report } from '../../../src/report/model';
+import { loadReport, writeReportDocuments } from '../../../src/report/run-directory';
+import type { RunResult } from '../../../src/scenario/result';
 import { runOf, scenarioResult, simRun } from '../../fixtures/reports/builders';
+
+/** What `chaos run` does with a finished run: build the report, write its documents. */
+function writeRunDirectory(run: RunResult, out: string, options: BuildReportOptions = {}): Report {
+  const report = buildReport(run, options);
+  writeReportDocuments(report, out);
+  return report;
+}
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIO();
@@ -24,7 +34,7 @@ afterEach(() => {
 
 const dir = (name: string): string => path.join(tmp, name);
 
-describe('writeRunDirectory', () => {
+describe('the run directory (buildReport + writeReportDocuments)', () => {
   test('writes the four documents, no temp files left', async () => {
     const { run, contexts } = await simRun(['poweroff-master.yaml']);
     const report = writeRunDirectory(run, dir('run'), { scenarios: contexts, generatedAt: 'now' });
