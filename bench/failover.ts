@@ -11,7 +11,7 @@
  *   2. tcpdump in both web nodes' netns (`-U`, VRRP and ARP), the prober in the prober node
  *      (a GET of http://VIP/ every 10 ms, 200 ms timeout), 2 s of steady traffic;
  *   3. power-off server01 (docker kill), wait until server03 holds the VIP, 3 s more;
- *   4. stop the prober and server03's tcpdump, copy both pcaps and the JSONL out (docker cp);
+ *   4. stop the prober and server03's tcpdump, copy both pcaps and the JSONL out;
  *   5. restore: power-on server01; if server03 still holds the VIP, a graceful stop of server03
  *      (priority 0: server01 takes over in ~0.6 s) and vrrp-start again (it comes back BACKUP).
  *
@@ -25,7 +25,6 @@
  * Verdicts: our median |gap - bound| within 5 ms; our median client outage no worse than
  * keepalived's (with the noise: the probe interval and each side's spread).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,7 +106,7 @@ interface ImplResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lab helpers (the driver's own API plus docker cp).
+// Lab helpers (the driver's own API).
 
 class Bench {
   constructor(
@@ -152,12 +151,12 @@ class Bench {
     }
   }
 
-  /** docker cp out of a node (works on a stopped container too). */
-  copyOut(node: string, file: string, name: string): string {
+  /** A file out of a node (works on a stopped container too) into the work folder. */
+  async copyOut(node: string, file: string, name: string): Promise<string> {
+    const data = await this.lab.readFile(node, file);
+    if (data === undefined) throw new Error(`${file} not found in ${node}`);
     const dest = path.join(this.workDir, name);
-    execFileSync('docker', ['cp', `${this.lab.containerOf(node)}:${file}`, dest], {
-      stdio: 'pipe',
-    });
+    fs.writeFileSync(dest, data);
     return dest;
   }
 
@@ -217,10 +216,10 @@ class Bench {
       .map((l) => JSON.parse(l) as { timerLateMs?: number })
       .pop();
     const files = [
-      this.copyOut(MASTER, pcap, `${tag}-${MASTER}.pcap`),
-      this.copyOut(BACKUP, pcap, `${tag}-${BACKUP}.pcap`),
+      await this.copyOut(MASTER, pcap, `${tag}-${MASTER}.pcap`),
+      await this.copyOut(BACKUP, pcap, `${tag}-${BACKUP}.pcap`),
     ];
-    const probes = this.copyOut(PROBER, jsonl, `${tag}-prober.jsonl`);
+    const probes = await this.copyOut(PROBER, jsonl, `${tag}-prober.jsonl`);
     await this.lab.exec(BACKUP, ['rm', '-f', pcap]);
     await this.lab.exec(PROBER, ['rm', '-f', jsonl]);
 

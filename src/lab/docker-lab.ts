@@ -28,7 +28,7 @@ import {
 } from './docker-support';
 import type { ExecResult } from './docker-support';
 import { faultPlan, resolveFault } from './faults';
-import { tarArchive } from './tar';
+import { tarArchive, untar } from './tar';
 import type { FaultContext, FaultDef, FaultStep } from './faults';
 import { NODE_PROBE_SCRIPT, parseCurlInclude, parseNodeProbe, summariseStatus } from './lab-status';
 import type { LabStatus, NodeStatus, ProbeResult } from './lab-status';
@@ -716,6 +716,12 @@ export class StartedLab implements AsyncDisposable {
     } catch (error) {
       throw dockerFailure(`start '${cmd.join(' ')}' in ${node}`, error);
     }
+  }
+
+  /** One file of a node (running or stopped), its bytes (docker cp). Not there: undefined. */
+  async readFile(node: string, path: string): Promise<Buffer | undefined> {
+    const tar = await this.archive(node, path);
+    return tar === undefined ? undefined : untar(tar)[0]?.data;
   }
 
   /** A path of a node (running or stopped) as a tar archive (docker cp). 404: undefined. */

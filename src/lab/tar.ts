@@ -1,6 +1,7 @@
 /**
- * A minimal POSIX ustar writer (pure): regular files only, names up to 100 bytes. Enough to hand
- * Docker's putArchive a keepalived.conf for a created container before it starts.
+ * Tar for Docker's archive endpoints (pure). A minimal POSIX ustar writer (regular files only,
+ * names up to 100 bytes: enough to hand putArchive a keepalived.conf for a created container
+ * before it starts) and a reader of what getArchive sends (docker cp).
  */
 
 export interface TarEntry {
@@ -54,4 +55,47 @@ export function tarArchive(entries: readonly TarEntry[]): Buffer {
   }
   parts.push(Buffer.alloc(BLOCK * 2, 0));
   return Buffer.concat(parts);
+}
+
+export interface TarFile {
+  /** Path inside the archive (docker cp of /var/log/chaos gives `chaos/...`). */
+  name: string;
+  data: Buffer;
+}
+
+/** Regular files of a ustar/GNU/pax tar archive (as Docker's archive endpoint sends). */
+export function untar(archive: Buffer): TarFile[] {
+  const out: TarFile[] = [];
+  let at = 0;
+  let longName: string | undefined;
+  while (at + 512 <= archive.length) {
+    const header = archive.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, len: number): string =>
+      header
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1) || '0';
+    const prefix = field(345, 155);
+    let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = undefined;
+    const dataStart = at + 512;
+    const data = archive.subarray(dataStart, dataStart + size);
+    at = dataStart + Math.ceil(size / 512) * 512;
+    if (type === 'L') {
+      longName = data.toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
+    if (type === 'x') {
+      const path = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'));
+      if (path?.[1] !== undefined) longName = path[1];
+      continue;
+    }
+    if (type !== '0') continue;
+    name = name.replace(/^\.\//, '');
+    out.push({ name, data: Buffer.from(data) });
+  }
+  return out;
 }

@@ -431,9 +431,8 @@ export class DockerDriver implements Driver {
     if (prober) await tolerate('read the prober output', () => this.probes());
     const dir = this.deps.evidenceDir;
     await tolerate('write prober.jsonl', async () => {
-      const tar = await lab.archive(prober ?? '', this.proberFile);
-      const entry = untar(tar ?? Buffer.alloc(0))[0];
-      fs.writeFileSync(path.join(dir, 'prober.jsonl'), entry?.data ?? '');
+      const data = await lab.readFile(prober ?? '', this.proberFile);
+      fs.writeFileSync(path.join(dir, 'prober.jsonl'), data ?? '');
     });
     fs.writeFileSync(
       path.join(dir, 'samples.jsonl'),

@@ -8,7 +8,7 @@
  * name and subnet, so it never meets the seed lab or scenario runs), captures with tcpdump in
  * both web nodes' netns (unicast adverts are invisible from a third container), lets server01
  * advertise as master, stops its VRRP gracefully (a priority-0 advert) so that server03
- * advertises too, stops the captures with SIGINT, copies them out with `docker cp` and reads
+ * advertises too, stops the captures with SIGINT, copies them out (StartedLab.readFile) and reads
  * them with the host's tshark:
  *   tshark -r F -Y vrrp -T fields -e ip.ttl -e vrrp.version -e vrrp.checksum.status ...
  * tshark 4.0 always verifies the VRRP checksum (there is no vrrp.check_checksum preference);
@@ -235,7 +235,7 @@ async function observe(spec: LabSpec, tag: string): Promise<Observed> {
         return (await lab.exec(node, ['pgrep', '-x', 'tcpdump'])).exitCode !== 0;
       });
       const dest = path.join(workDir, `${tag}-${node}.pcap`);
-      execFileSync('docker', ['cp', `${lab.containerOf(node)}:${PCAP}`, dest], { stdio: 'pipe' });
+      fs.writeFileSync(dest, (await lab.readFile(node, PCAP)) ?? Buffer.alloc(0));
       files.push(dest);
     }
     const address = (name: string): string => lab.node(name).address;
