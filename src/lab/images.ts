@@ -355,9 +355,75 @@ async function buildImage(
     throw failed('the engine reported no error, but the tag does not exist');
 }
 
+/** Builds of each image kept after a build: the newest, so that a few checkouts side by side
+ * (or going back a commit) do not rebuild, while old builds do not pile up (about 300 MB each
+ * for the web image, less what they share). */
+export const KEEP_IMAGE_BUILDS = 3;
+
+export interface ImageBuild {
+  /** Its chaos/NAME:HASH tags. */
+  tags: string[];
+  /** Seconds since the epoch. */
+  created: number;
+}
+
+/** The tags of the builds beyond the newest `keep` (never `current`). Pure. */
+export function buildsToPrune(
+  builds: readonly ImageBuild[],
+  current: string,
+  keep = KEEP_IMAGE_BUILDS,
+): string[] {
+  const newest = builds.filter((b) => b.tags.length > 0).sort((a, b) => b.created - a.created);
+  const kept = new Set(
+    [newest.find((b) => b.tags.includes(current)), ...newest]
+      .filter((b): b is ImageBuild => b !== undefined)
+      .filter((b, i, all) => all.indexOf(b) === i)
+      .slice(0, keep),
+  );
+  return newest.filter((b) => !kept.has(b)).flatMap((b) => b.tags);
+}
+
+/**
+ * Removes the builds of `name` beyond the newest KEEP_IMAGE_BUILDS. An image a container still
+ * uses is left alone (the engine refuses: 409); any other failure is reported and skipped, never
+ * failing the build that just succeeded. Returns the tags removed.
+ */
+export async function pruneOldBuilds(
+  docker: Dockerode,
+  name: ImageName,
+  current: string,
+  progress: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  let builds: ImageBuild[];
+  try {
+    const images = await docker.listImages({ filters: { label: [`${IMAGE_LABEL}=${name}`] } });
+    builds = images.map((i) => ({
+      tags: (i.RepoTags ?? []).filter((t) => t.startsWith(`chaos/${name}:`)),
+      created: i.Created,
+    }));
+  } catch (error) {
+    progress(`${name}: could not list old builds: ${errorText(error)}`);
+    return [];
+  }
+  const removed: string[] = [];
+  for (const tag of buildsToPrune(builds, current)) {
+    try {
+      await docker.getImage(tag).remove();
+      removed.push(tag);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 409 && status !== 404)
+        progress(`${name}: could not remove ${tag}: ${errorText(error)}`);
+    }
+  }
+  if (removed.length > 0)
+    progress(`${name}: removed ${removed.length} old build(s): ${removed.join(', ')}`);
+  return removed;
+}
+
 /**
  * Makes sure the three images exist; builds those whose tag (input hash) is missing, or all
- * with `rebuild`. Throws DIST_MISSING without dist/, IMAGE_BUILD_FAILED (with the last 20
+ * with `rebuild`, then removes builds beyond the newest KEEP_IMAGE_BUILDS. Throws DIST_MISSING without dist/, IMAGE_BUILD_FAILED (with the last 20
  * lines of output) when a build fails.
  */
 export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages> {
@@ -388,6 +454,7 @@ export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages
       fs.rmSync(contextDir, { recursive: true, force: true });
     }
     progress(`${recipe.name}: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await pruneOldBuilds(docker, recipe.name, tag, progress);
   }
   return {
     web: tags.web ?? '',
