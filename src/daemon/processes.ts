@@ -8,10 +8,11 @@
  * image, trigger to first GARP on the wire (tcpdump), medians of 8: spawned ip + spawned arping
  * 6.4 ms; resident `ip -batch` + armed arping 2.0 ms.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { spawn, type ChildProcess } from 'node:child_process';
 
-type Piped = ChildProcessByStdio<Writable, null, Readable>;
+/** A child with stdin and stderr piped. Node leaves them null when the spawn fails (EMFILE...),
+ * and emits 'error' on the next tick: so 'error' is listened to first and the pipes with `?.`. */
+type Piped = ChildProcess;
 
 /** A command refused before it reached the process: it would change the batch's meaning. */
 function assertBatchWord(word: string): void {
@@ -51,7 +52,12 @@ export class IpBatch {
     private readonly command: readonly string[] = ['ip'],
     private readonly timeoutMs = 5000,
   ) {
-    this.start();
+    try {
+      this.start();
+    } catch {
+      // spawn() itself failed (ENOMEM...): the first command tries again and reports it.
+      this.child = undefined;
+    }
   }
 
   /** Run one ip command (`['addr', 'add', ...]`); rejects with ip's message when it fails. */
@@ -74,7 +80,7 @@ export class IpBatch {
         ),
       };
       this.pending.push(request);
-      child.stdin.write(`${args.join(' ')}\n${SENTINEL}\n`);
+      child.stdin?.write(`${args.join(' ')}\n${SENTINEL}\n`);
     });
   }
 
@@ -92,8 +98,15 @@ export class IpBatch {
     this.child = child;
     this.line = 0;
     this.buffered = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    child.on('error', (error) => {
+      if (this.child === child) this.abandon(`ip batch: ${error.message}`);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.abandon(`ip batch exited (${signal ?? `code ${code}`})`);
+    });
+    child.stdin?.on('error', () => undefined); // reported through 'exit'
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
       if (this.child !== child) return;
       this.buffered += chunk;
       let nl: number;
@@ -103,14 +116,13 @@ export class IpBatch {
         this.onLine(text);
       }
     });
-    child.stdin.on('error', () => undefined); // reported through 'exit'
-    child.on('error', (error) => {
-      if (this.child === child) this.abandon(`ip batch: ${error.message}`);
-    });
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.abandon(`ip batch exited (${signal ?? `code ${code}`})`);
-    });
     return child;
+  }
+
+  /** A new ip for the next command (iproute2 caches interface indexes for its lifetime). */
+  restart(): void {
+    this.abandon('ip batch restarted');
+    this.start();
   }
 
   private onLine(text: string): void {
@@ -139,7 +151,7 @@ export class IpBatch {
     const child = this.child;
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
-      child.stdin.end();
+      child.stdin?.end();
       child.kill('SIGTERM');
     }
     for (const r of this.pending.splice(0)) {
@@ -167,13 +179,13 @@ export class ArmedCommand {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let stderr = '';
-    this.child.stderr.setEncoding('utf8');
-    this.child.stderr.on('data', (chunk: string) => void (stderr += chunk));
-    this.child.stdin.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       this.child.on('error', (error) => resolve({ code: null, stderr: error.message }));
       this.child.on('close', (code) => resolve({ code, stderr }));
     });
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => void (stderr += chunk));
   }
 
   /** Whether it can still be fired (not fired, and its shell has not exited). */
@@ -189,7 +201,7 @@ export class ArmedCommand {
   /** Run the command now; resolves when it exits 0, rejects with its stderr otherwise. */
   async fire(): Promise<void> {
     this.fired = true;
-    this.child.stdin.end('go\n');
+    this.child.stdin?.end('go\n');
     const { code, stderr } = await this.exited;
     if (code !== 0)
       throw new Error(
@@ -200,6 +212,6 @@ export class ArmedCommand {
   /** Let the shell exit without running the command. */
   disarm(): void {
     this.fired = true;
-    this.child.stdin.end();
+    this.child.stdin?.end();
   }
 }

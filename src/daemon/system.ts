@@ -6,7 +6,6 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gratuitousArpFrame } from '../capture/frame-builders';
@@ -79,6 +78,21 @@ function run(file: string, args: readonly string[], timeoutMs = 5000): Promise<s
 }
 
 /**
+ * The VIPs of `vips` on the interface, from `ip -4 -o addr show dev IF` (run once at start).
+ * Unlike os.networkInterfaces(), it lists the addresses of an interface that is down.
+ */
+export async function vipsOnInterface(
+  vips: readonly VipConfig[],
+  iface: string,
+  ip: readonly string[] = ['ip'],
+): Promise<VipConfig[]> {
+  const [file = 'ip', ...prefix] = ip;
+  const out = await run(file, [...prefix, '-4', '-o', 'addr', 'show', 'dev', iface]);
+  const have = new Set([...out.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
+  return vips.filter((v) => have.has(v.address));
+}
+
+/**
  * VIPs with `ip addr add|del ADDRESS/PREFIX dev IF` (keepalived's default prefix is /32), through
  * one resident `ip -batch` so that a takeover does not wait for a spawn (see processes.ts).
  */
@@ -95,13 +109,7 @@ export class IprouteVips implements VipManager {
   async add(vips: readonly VipConfig[], iface: string): Promise<void> {
     for (const v of vips) {
       try {
-        await this.batch.run([
-          'addr',
-          'add',
-          `${v.address}/${v.prefixLength}`,
-          'dev',
-          v.device ?? iface,
-        ]);
+        await this.change('add', v, iface);
       } catch (error) {
         if (!/File exists|already assigned/i.test((error as Error).message)) throw error;
       }
@@ -111,13 +119,7 @@ export class IprouteVips implements VipManager {
   async remove(vips: readonly VipConfig[], iface: string): Promise<void> {
     for (const v of vips) {
       try {
-        await this.batch.run([
-          'addr',
-          'del',
-          `${v.address}/${v.prefixLength}`,
-          'dev',
-          v.device ?? iface,
-        ]);
+        await this.change('del', v, iface);
       } catch (error) {
         if (!/Cannot assign requested address|not found/i.test((error as Error).message))
           throw error;
@@ -125,11 +127,23 @@ export class IprouteVips implements VipManager {
     }
   }
 
-  async present(vips: readonly VipConfig[], iface: string): Promise<VipConfig[]> {
-    const [file = 'ip', ...prefix] = this.ip;
-    const out = await run(file, [...prefix, '-4', '-o', 'addr', 'show', 'dev', iface]);
-    const have = new Set([...out.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
-    return vips.filter((v) => have.has(v.address));
+  present(vips: readonly VipConfig[], iface: string): Promise<VipConfig[]> {
+    return vipsOnInterface(vips, iface, this.ip);
+  }
+
+  /**
+   * One `addr add|del`. iproute2 caches interface indexes for the life of the process, so when
+   * the device is not found (re-created with a new index) ip is restarted and asked once more.
+   */
+  private async change(op: 'add' | 'del', v: VipConfig, iface: string): Promise<void> {
+    const args = ['addr', op, `${v.address}/${v.prefixLength}`, 'dev', v.device ?? iface];
+    try {
+      await this.batch.run(args);
+    } catch (error) {
+      if (!/Cannot find device/.test((error as Error).message)) throw error;
+      this.batch.restart();
+      await this.batch.run(args);
+    }
   }
 
   close(): void {
@@ -215,13 +229,27 @@ export class ArpingGarp implements GarpSender {
     }, this.rearmDelayMs);
   }
 
-  /** Arm what is missing, one process per turn of the event loop (each spawn blocks it). */
+  /**
+   * Arm what is missing, one process per turn of the event loop (each spawn blocks it). When a
+   * spawn fails (no pid: EAGAIN, EMFILE...) it stops and tries again after the re-arm delay; a
+   * burst meanwhile spawns what it needs (and reports the failure).
+   */
   private fill(): void {
     if (this.closed) return;
     for (const pool of this.pools.values()) {
       pool.armed = pool.armed.filter((a) => a.ready);
       if (pool.armed.length < pool.wanted) {
-        pool.armed.push(new ArmedCommand(this.arping, pool.args));
+        let armed: ArmedCommand | undefined;
+        try {
+          armed = new ArmedCommand(this.arping, pool.args);
+        } catch {
+          armed = undefined;
+        }
+        if (!armed?.ready) {
+          this.scheduleFill();
+          return;
+        }
+        pool.armed.push(armed);
         setImmediate(() => this.fill());
         return;
       }
@@ -337,9 +365,11 @@ export class NetlinkVips implements VipManager {
   constructor(
     private readonly native: Pick<VrrpdNative, 'addAddress' | 'deleteAddress'>,
     private readonly links = new SysfsLinks(),
-    private readonly interfaces: () => NodeJS.Dict<
-      os.NetworkInterfaceInfo[]
-    > = os.networkInterfaces,
+    /** The VIPs present on the interface (at start, for the cleanup's event). */
+    private readonly list: (
+      vips: readonly VipConfig[],
+      iface: string,
+    ) => Promise<VipConfig[]> = vipsOnInterface,
   ) {}
 
   add(vips: readonly VipConfig[], iface: string): Promise<void> {
@@ -355,8 +385,7 @@ export class NetlinkVips implements VipManager {
   }
 
   present(vips: readonly VipConfig[], iface: string): Promise<VipConfig[]> {
-    const have = new Set((this.interfaces()[iface] ?? []).map((a) => a.address));
-    return Promise.resolve(vips.filter((v) => have.has(v.address)));
+    return this.list(vips, iface);
   }
 
   close(): void {

@@ -367,11 +367,22 @@ export interface ImageBuild {
   created: number;
 }
 
-/** The tags of the builds beyond the newest `keep` (never `current`). Pure. */
+/**
+ * Builds younger than this are never removed: another checkout's run may be between two labs
+ * (no container holds its image then) and would find its image gone.
+ */
+export const PRUNE_GRACE_SECONDS = 3600;
+
+/**
+ * The tags of the builds beyond the newest `keep`, never `current` nor one created less than
+ * `graceSeconds` before `now` (seconds since the epoch). Pure.
+ */
 export function buildsToPrune(
   builds: readonly ImageBuild[],
   current: string,
+  now: number,
   keep = KEEP_IMAGE_BUILDS,
+  graceSeconds = PRUNE_GRACE_SECONDS,
 ): string[] {
   const newest = builds.filter((b) => b.tags.length > 0).sort((a, b) => b.created - a.created);
   const kept = new Set(
@@ -380,12 +391,14 @@ export function buildsToPrune(
       .filter((b, i, all) => all.indexOf(b) === i)
       .slice(0, keep),
   );
-  return newest.filter((b) => !kept.has(b)).flatMap((b) => b.tags);
+  return newest
+    .filter((b) => !kept.has(b) && now - b.created >= graceSeconds)
+    .flatMap((b) => b.tags);
 }
 
 /**
- * Removes the builds of `name` beyond the newest KEEP_IMAGE_BUILDS. An image a container still
- * uses is left alone (the engine refuses: 409); any other failure is reported and skipped, never
+ * Removes the builds of `name` beyond the newest KEEP_IMAGE_BUILDS and older than an hour. An
+ * image a container still uses is left alone (the engine refuses: 409); any other failure is reported and skipped, never
  * failing the build that just succeeded. Returns the tags removed.
  */
 export async function pruneOldBuilds(
@@ -406,7 +419,7 @@ export async function pruneOldBuilds(
     return [];
   }
   const removed: string[] = [];
-  for (const tag of buildsToPrune(builds, current)) {
+  for (const tag of buildsToPrune(builds, current, Date.now() / 1000)) {
     try {
       await docker.getImage(tag).remove();
       removed.push(tag);

@@ -155,6 +155,29 @@ describe('IprouteVips (through the resident ip)', () => {
   });
 });
 
+describe('IprouteVips with an interface re-created under it', () => {
+  it('restarts ip and tries once more when ip no longer finds the device', async () => {
+    // The first ip (index cache gone stale) answers "Cannot find device"; later ones succeed.
+    const fake = path.join(dir, 'ip-stale');
+    fs.writeFileSync(
+      fake,
+      `#!/bin/sh\nn=0; first=0; [ -e "${dir}/one" ] || { touch "${dir}/one"; first=1; }\n` +
+        `while read line; do n=$((n+1)); case "$line" in\n` +
+        `  link*) echo 'Device "chaos-batch-sentinel" does not exist.' >&2; echo "Command failed -:$n" >&2;;\n` +
+        `  addr*) if [ $first = 1 ]; then echo 'Cannot find device "eth0"' >&2; echo "Command failed -:$n" >&2; else echo "$line" >> "${dir}/done"; fi;;\n` +
+        `esac; done\n`,
+      { mode: 0o755 },
+    );
+    const vips = new IprouteVips([fake]);
+    try {
+      await vips.add([{ address: '10.9.9.9', prefixLength: 32 }], 'eth0');
+      expect(lines(path.join(dir, 'done'))).toEqual(['addr add 10.9.9.9/32 dev eth0']);
+    } finally {
+      vips.close();
+    }
+  });
+});
+
 describe('ArmedCommand', () => {
   it('runs the command with its arguments only when fired', async () => {
     const { file, log } = fakeArping();

@@ -18,6 +18,7 @@ import {
   PacketSocketGarp,
   SysfsLinks,
   loadVrrpdNative,
+  vipsOnInterface,
 } from '../../../src/daemon/system';
 import type { VrrpdNative } from '../../../src/daemon/system';
 import type { VipConfig } from '../../../src/vrrp/config';
@@ -120,29 +121,21 @@ describe('NetlinkVips (over a fake helper)', () => {
     await expect(vips.remove([VIP], 'nosuch0')).rejects.toThrow(/nosuch0/);
   });
 
-  it('present() lists the VIPs on the interface', async () => {
-    const vips = new NetlinkVips(new FakeNative(), new SysfsLinks(fakeSysfs()), () => ({
-      eth0: [
-        {
-          address: '192.168.17.101',
-          netmask: '255.255.255.0',
-          family: 'IPv4',
-          mac: '02:42:c0:a8:11:65',
-          internal: false,
-          cidr: '192.168.17.101/24',
-        },
-        {
-          address: '192.168.17.200',
-          netmask: '255.255.255.255',
-          family: 'IPv4',
-          mac: '02:42:c0:a8:11:65',
-          internal: false,
-          cidr: '192.168.17.200/32',
-        },
-      ],
-    }));
+  it('present() lists the VIPs on the interface from ip, also when it is down', async () => {
+    // A fake ip printing what `ip -4 -o addr show dev eth0` prints for a downed eth0.
+    const ip = path.join(dir, 'ip-show');
+    fs.writeFileSync(
+      ip,
+      '#!/bin/sh\n[ "$*" = "-4 -o addr show dev eth0" ] || exit 1\n' +
+        "echo '2044: eth0    inet 192.168.17.101/24 brd 192.168.17.255 scope global eth0\\       valid_lft forever preferred_lft forever'\n" +
+        "echo '2044: eth0    inet 192.168.17.200/32 scope global eth0\\       valid_lft forever preferred_lft forever'\n",
+      { mode: 0o755 },
+    );
+    const vips = new NetlinkVips(new FakeNative(), new SysfsLinks(fakeSysfs()), (v, iface) =>
+      vipsOnInterface(v, iface, [ip]),
+    );
     expect(await vips.present([VIP, { ...VIP, address: '192.168.17.201' }], 'eth0')).toEqual([VIP]);
-    expect(await vips.present([VIP], 'eth1')).toEqual([]);
+    await expect(vips.present([VIP], 'eth1')).rejects.toThrow();
   });
 });
 

@@ -8,20 +8,37 @@ const build = (hash: string, created: number): ImageBuild => ({
   created,
 });
 
+/** Long after every build below (seconds since the epoch). */
+const NOW = 100_000;
+
 describe('buildsToPrune', () => {
+  it('never removes a build younger than the grace period (another run may need it)', () => {
+    const builds = [build('a', 1), build('b', 2), build('c', 3), build('d', 4), build('e', 5)];
+    expect(buildsToPrune(builds, 'chaos/web:e', 1 + 3600)).toEqual(['chaos/web:a']);
+    expect(buildsToPrune(builds, 'chaos/web:e', 3600)).toEqual([]);
+  });
+
   it('keeps the newest three and removes the rest, oldest included', () => {
     const builds = [build('a', 1), build('e', 5), build('c', 3), build('b', 2), build('d', 4)];
-    expect(buildsToPrune(builds, 'chaos/web:e').sort()).toEqual(['chaos/web:a', 'chaos/web:b']);
+    expect(buildsToPrune(builds, 'chaos/web:e', NOW).sort()).toEqual([
+      'chaos/web:a',
+      'chaos/web:b',
+    ]);
   });
 
   it('never removes the current build, even when it is not among the newest', () => {
     const builds = [build('a', 1), build('b', 2), build('c', 3), build('d', 4), build('e', 5)];
-    expect(buildsToPrune(builds, 'chaos/web:a').sort()).toEqual(['chaos/web:b', 'chaos/web:c']);
+    expect(buildsToPrune(builds, 'chaos/web:a', NOW).sort()).toEqual([
+      'chaos/web:b',
+      'chaos/web:c',
+    ]);
   });
 
   it('nothing to remove with three builds or fewer', () => {
-    expect(buildsToPrune([build('a', 1), build('b', 2), build('c', 3)], 'chaos/web:c')).toEqual([]);
-    expect(buildsToPrune([], 'chaos/web:c')).toEqual([]);
+    expect(
+      buildsToPrune([build('a', 1), build('b', 2), build('c', 3)], 'chaos/web:c', NOW),
+    ).toEqual([]);
+    expect(buildsToPrune([], 'chaos/web:c', NOW)).toEqual([]);
   });
 });
 
