@@ -354,6 +354,21 @@ export class SysfsLinks {
   forget(device: string): void {
     this.cache.delete(device);
   }
+
+  /**
+   * `fn` with the device's link. When it fails with ENODEV or ENXIO, the interface was
+   * re-created under a new index: the link is read again and `fn` tried once more.
+   */
+  use<T>(device: string, fn: (link: { ifindex: number; mac: string }) => T): T {
+    try {
+      return fn(this.get(device));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ENODEV' && code !== 'ENXIO') throw error;
+      this.forget(device);
+      return fn(this.get(device));
+    }
+  }
 }
 
 /**
@@ -401,20 +416,10 @@ export class NetlinkVips implements VipManager {
   ): Promise<void> {
     try {
       for (const v of vips) {
-        const device = v.device ?? iface;
         try {
-          try {
-            change(this.links.get(device).ifindex, v);
-          } catch (error) {
-            // ENODEV: the interface was re-created (a new index); read it again, once.
-            if ((error as { code?: unknown }).code !== 'ENODEV') throw error;
-            this.links.forget(device);
-            change(this.links.get(device).ifindex, v);
-          }
+          this.links.use(v.device ?? iface, (link) => change(link.ifindex, v));
         } catch (error) {
-          if ((error as { code?: unknown }).code === harmless) continue;
-          this.links.forget(device);
-          throw error;
+          if ((error as { code?: unknown }).code !== harmless) throw error;
         }
       }
       return Promise.resolve();
@@ -457,15 +462,10 @@ export class PacketSocketGarp implements GarpSender {
   send(vips: readonly VipConfig[], iface: string, count: number): Promise<void> {
     try {
       for (const v of vips) {
-        const device = v.device ?? iface;
-        try {
-          const { ifindex, mac } = this.links.get(device);
+        this.links.use(v.device ?? iface, ({ ifindex, mac }) => {
           const frame = Buffer.from(gratuitousArpFrame(mac, v.address));
           for (let i = 0; i < count; i++) this.native.sendFrame(ifindex, frame);
-        } catch (error) {
-          this.links.forget(device);
-          throw error;
-        }
+        });
       }
       return Promise.resolve();
     } catch (error) {

@@ -162,6 +162,22 @@ describe('PacketSocketGarp (over a fake helper)', () => {
     expect(decodeArp(native.frames[5]!.frame.subarray(14)).senderMac).toBe('02:42:0a:00:00:02');
   });
 
+  it('an interface re-created with a new index is read again (ENXIO, once)', async () => {
+    const sysfs = fakeSysfs();
+    const native = new FakeNative();
+    const garp = new PacketSocketGarp(native, new SysfsLinks(sysfs));
+    await garp.send([VIP], 'eth0', 1);
+    fs.writeFileSync(path.join(sysfs, 'eth0', 'ifindex'), '12\n');
+    const send = native.sendFrame.bind(native);
+    native.sendFrame = (ifindex, frame) => {
+      if (ifindex !== 12)
+        throw Object.assign(new Error('sendto: No such device or address'), { code: 'ENXIO' });
+      return send(ifindex, frame);
+    };
+    await garp.send([VIP], 'eth0', 2);
+    expect(native.frames.map((f) => f.ifindex)).toEqual([7, 12, 12]);
+  });
+
   it('reports a missing interface or a socket error as a rejected burst', async () => {
     const native = new FakeNative();
     const garp = new PacketSocketGarp(native, new SysfsLinks(fakeSysfs()));
