@@ -90,9 +90,10 @@ export class InstanceRunner {
   /**
    * Takes a throwaway copy of the instance through a takeover, adverts and a shutdown in the
    * pure state machine, effects discarded. A backup never runs the master's code until its first
-   * takeover, and V8 compiles functions lazily on their first call: strace of a backup showed
-   * about a millisecond of compiling between the Master_Down timer and the first advert. This
-   * moves that cost to start-up. Returns the kinds of effects produced (for tests).
+   * takeover: V8 compiles a function on its first call (unless node runs with --no-lazy, as the
+   * image's chaos-vrrpd does) and its inline caches start cold. strace of a backup showed about a
+   * millisecond of this between the Master_Down timer and the first advert; this moves it to
+   * start-up. Returns the kinds of effects produced (for tests).
    */
   warmUp(): string[] {
     const t = this.deps.scheduler.now();

@@ -106,8 +106,9 @@ async function main(argv: string[]): Promise<number> {
     );
   // Every event may follow a state change: refresh the state file (written only on change),
   // soon after rather than at once. Writing it (a new file and a rename) takes 0.4 ms typically
-  // and over 10 ms at worst on a busy host; a transition's event comes before its advert, so a
-  // synchronous write delayed the new master's first advert (the switchover gap) by as much.
+  // and over 10 ms at worst on a busy host: deferred, one write covers the several events of an
+  // input (a takeover has four) and stays out of the way of the inputs that follow. (Written at
+  // once it used to delay the new master's first advert by as much.)
   let statePending: NodeJS.Timeout | undefined;
   const writeStateSoon = (): void => {
     statePending ??= setTimeout(() => {
