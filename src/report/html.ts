@@ -63,60 +63,60 @@ export function renderTimelineSvg(t: Timeline, scenario: string): string {
   ): string =>
     `<rect ${data} x="${f1(x(a))}" y="${yy}" width="${f1(Math.max(x(b) - x(a), 0.5))}" height="${h}" fill="${fill}"><title>${esc(title)}</title></rect>`;
 
+  /** One row: its label, then a rect per band, or "not measured" when there is no evidence. */
+  const band = <B>(
+    label: string,
+    labelDy: number,
+    bands: readonly B[] | null,
+    missingDy: number,
+    draw: (b: B) => string,
+  ): void => {
+    labels.push(`<text x="4" y="${y + labelDy}" class="label">${esc(label)}</text>`);
+    if (bands === null) rows.push(notMeasured(label, y + missingDy));
+    else for (const b of bands) rows.push(draw(b));
+  };
+
   for (const n of t.nodes) {
-    labels.push(`<text x="4" y="${y + 14}" class="label">${esc(n.name)} state</text>`);
-    if (n.states === null) rows.push(notMeasured(`${n.name} state`, y));
-    else
-      for (const b of n.states)
-        rows.push(
-          rect(
-            b.start,
-            b.end,
-            y + 2,
-            ROW - 4,
-            STATE_COLOURS[b.state] ?? '#9e9e9e',
-            `data-band="state" data-node="${esc(n.name)}" data-state="${esc(b.state)}"`,
-            `${n.name} ${b.state} ${s(b.start)} - ${s(b.end)} (${n.source ?? ''})`,
-          ),
-        );
+    band(`${n.name} state`, 14, n.states, 0, (b) =>
+      rect(
+        b.start,
+        b.end,
+        y + 2,
+        ROW - 4,
+        STATE_COLOURS[b.state] ?? '#9e9e9e',
+        `data-band="state" data-node="${esc(n.name)}" data-state="${esc(b.state)}"`,
+        `${n.name} ${b.state} ${s(b.start)} - ${s(b.end)} (${n.source ?? ''})`,
+      ),
+    );
     y += ROW;
-    labels.push(`<text x="4" y="${y + 12}" class="label">${esc(n.name)} VIP</text>`);
-    if (n.vip === null) rows.push(notMeasured(`${n.name} VIP`, y - 2));
-    else
-      for (const b of n.vip)
-        rows.push(
-          rect(
-            b.start,
-            b.end,
-            y + 4,
-            10,
-            '#6a1b9a',
-            `data-band="vip" data-node="${esc(n.name)}"`,
-            `${n.name} holds the VIP ${s(b.start)} - ${s(b.end)}`,
-          ),
-        );
+    band(`${n.name} VIP`, 12, n.vip, -2, (b) =>
+      rect(
+        b.start,
+        b.end,
+        y + 4,
+        10,
+        '#6a1b9a',
+        `data-band="vip" data-node="${esc(n.name)}"`,
+        `${n.name} holds the VIP ${s(b.start)} - ${s(b.end)}`,
+      ),
+    );
     y += ROW - 4;
   }
   if (t.nodes.length === 0) {
-    labels.push(`<text x="4" y="${y + 14}" class="label">VRRP nodes</text>`);
-    rows.push(notMeasured('VRRP nodes', y));
+    band('VRRP nodes', 14, null, 0, () => '');
     y += ROW;
   }
-  labels.push(`<text x="4" y="${y + 14}" class="label">prober</text>`);
-  if (t.probes === null) rows.push(notMeasured('prober', y));
-  else
-    for (const b of t.probes)
-      rows.push(
-        rect(
-          b.start,
-          b.end,
-          y + 2,
-          ROW - 4,
-          b.ok ? '#66bb6a' : '#e53935',
-          `data-band="probe" data-ok="${b.ok}"`,
-          `requests ${b.ok ? 'succeeding' : 'failing'} ${s(b.start)} - ${s(b.end)} (${t.probeSource ?? ''})`,
-        ),
-      );
+  band('prober', 14, t.probes, 0, (b) =>
+    rect(
+      b.start,
+      b.end,
+      y + 2,
+      ROW - 4,
+      b.ok ? '#66bb6a' : '#e53935',
+      `data-band="probe" data-ok="${b.ok}"`,
+      `requests ${b.ok ? 'succeeding' : 'failing'} ${s(b.start)} - ${s(b.end)} (${t.probeSource ?? ''})`,
+    ),
+  );
   y += ROW;
   const bottom = y + 4;
 
