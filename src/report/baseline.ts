@@ -113,22 +113,13 @@ function compareScenario(
   const both = measured(cur) && measured(base);
   const pick = (r: ScenarioReport, f: (r: ScenarioReport) => number | null): number | null =>
     measured(r) ? f(r) : null;
-  const out = [
-    compareFigure(
-      name,
-      'client downtime',
-      pick(base, (r) => r.sla.downtimeSeconds),
-      pick(cur, (r) => r.sla.downtimeSeconds),
-      limits,
-    ),
-    compareFigure(
-      name,
-      'longest outage',
-      pick(base, (r) => r.sla.longestOutageSeconds),
-      pick(cur, (r) => r.sla.longestOutageSeconds),
-      limits,
-    ),
+  const figures: [string, (r: ScenarioReport) => number | null][] = [
+    ['client downtime', (r) => r.sla.downtimeSeconds],
+    ['longest outage', (r) => r.sla.longestOutageSeconds],
   ];
+  const out = figures.map(([metric, f]) =>
+    compareFigure(name, metric, pick(base, f), pick(cur, f), limits),
+  );
   const n = Math.max(cur.switchovers.length, base.switchovers.length);
   for (let i = 0; i < n; i++) {
     const c = cur.switchovers[i];
