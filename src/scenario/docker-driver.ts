@@ -23,7 +23,7 @@ import { errorText } from '../lab/docker-support';
 import { FAULTS, type FaultContext } from '../lab/faults';
 import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../lab/lab-status';
 import type { LabSpec } from '../lab/lab-spec';
-import type { Clock } from '../sim/clock';
+import type { Clock } from '../clock';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import {
   CAPTURE_FILTER,

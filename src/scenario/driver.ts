@@ -5,7 +5,7 @@
  * virtual (the simulator: `wait` advances it) or real (Docker: `wait` sleeps).
  */
 import type { AnalysisResult } from '../capture';
-import type { Clock } from '../sim/clock';
+import type { Clock } from '../clock';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { LoadedScenario } from './loader';
 import type { DriverName, FaultSpec, Scenario } from './types';

@@ -29,7 +29,7 @@
  */
 import { analyzeTimeline, observeFrame, type AnalysisResult, type Observation } from '../capture';
 import { LINKTYPE_RAW } from '../capture/link';
-import type { Clock } from '../sim/clock';
+import type { Clock } from '../clock';
 import { Simulator, type SimNodeSpec } from '../sim/simulator';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { Driver, DriverOptions, FaultUnit, ProbeRecord, Refusal, VipSample } from './driver';

@@ -1,7 +1,4 @@
-/** Time as the core sees it: milliseconds, injected, never read from the system in pure code. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock } from '../clock';
 
 /** A clock that only moves when told to: the simulator's and the tests'. */
 export class VirtualClock implements Clock {
