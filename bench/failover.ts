@@ -37,7 +37,7 @@ import { assertDockerReachable, packageRoot } from '../src/lab/docker-support';
 import { ensureImages } from '../src/lab/images';
 import type { LabImages } from '../src/lab/images';
 import { parseLabFile } from '../src/lab/lab-file';
-import { captureCommand } from '../src/scenario/docker-evidence';
+import { captureCommand } from '../src/drivers/docker/evidence';
 import type { LabSpec, VrrpImpl } from '../src/lab/lab-spec';
 
 /** RFC 3768 master_down_interval for a backup of priority 100, advert 1 s. */

@@ -17,10 +17,10 @@ import Dockerode from 'dockerode';
 import { fsSource } from '../src/keepalived/fs-source';
 import { systemLabDeps } from '../src/lab/docker-lab';
 import { packageRoot } from '../src/lab/docker-support';
-import { PROBER_MAIN } from '../src/scenario/docker-evidence';
-import { DockerSession } from '../src/scenario/docker-session';
+import { PROBER_MAIN } from '../src/drivers/docker/evidence';
+import { DockerSession } from '../src/drivers/docker/session';
 import { loadScenarioFile } from '../src/scenario/loader';
-import type { RunResult } from '../src/scenario/result';
+import type { RunResult } from '../src/run/result';
 
 const ROOT = packageRoot(__dirname);
 const MAIN = path.join(ROOT, 'dist/src/cli/main.js');

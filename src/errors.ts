@@ -58,3 +58,6 @@ export class ValidationError extends InputError {
     this.diagnostics = diagnostics;
   }
 }
+
+/** The code of every error that ends work because the user interrupted it (SIGINT, SIGTERM). */
+export const INTERRUPTED = 'INTERRUPTED';

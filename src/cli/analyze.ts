@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { analyzePcapFiles } from '../capture/analyze-files';
 import { formatAnalysis } from '../capture/format';
-import type { CommandContext } from './program';
+import type { CommandContext } from './context';
 
 /**
  * `chaos analyze FILE.pcap... [--json]`: the VRRP timeline of one or more captures (merged

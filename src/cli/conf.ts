@@ -6,7 +6,7 @@ import {
   summariseKeepalivedConf,
 } from '../keepalived';
 import { fsSource } from '../keepalived/fs-source';
-import type { CommandContext } from './program';
+import type { CommandContext } from './context';
 
 /**
  * `chaos conf check FILE [--json]`: parse a keepalived.conf (and its includes) as keepalived 2.2.7

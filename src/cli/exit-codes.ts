@@ -1,4 +1,5 @@
-import { ChaosError, InputError } from '../errors';
+import { InputError } from '../errors';
+import type { RunResult } from '../run/result';
 
 /** The only place where errors become exit codes. */
 export const EXIT = {
@@ -13,10 +14,17 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** A thrown error's exit code: bad input 2, anything else (lab, Docker, a bug) 3. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof InputError) return EXIT.badInput;
-  if (error instanceof ChaosError && error.code === 'EXPECTATION_FAILED') return EXIT.failed;
   return EXIT.infra;
+}
+
+/** A suite's exit code: 3 when a scenario errored, 1 when one failed or a figure regressed. */
+export function exitCodeForSuite(run: RunResult, regressions: number): ExitCode {
+  if (run.counts.error > 0) return EXIT.infra;
+  if (run.counts.failed > 0 || regressions > 0) return EXIT.failed;
+  return EXIT.ok;
 }
 
 export function describeError(error: unknown): string {

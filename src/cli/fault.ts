@@ -1,17 +1,29 @@
-import type { Command } from 'commander';
-import { InputError } from '../errors';
-import { describeFaults } from '../lab/faults';
-import { defaultLabCliDeps, openLab, pickLab } from './lab';
-import type { LabCliDeps } from './lab';
-import type { CommandContext } from './program';
-
 /**
  * `chaos fault NAME NODE` / `chaos heal NAME NODE`: the seed's manual experiments on a lab that
- * is up (see src/lab/faults.ts). `chaos fault --list` prints the table. A heal name after
- * `fault` heals (`chaos fault power-on server01` = `chaos heal power-off server01`). Heals are
- * idempotent. Exits: 0 done; 2 unknown fault/node/lab or a fault that does not apply to the
- * node's role; 3 Docker or the step failed.
+ * is up, from the fault catalog (src/faults). `chaos fault --list` prints the faults
+ * (`--markdown`: the table of docs/scenarios.md). A heal name after `fault` heals (`chaos
+ * fault power-on server01` = `chaos heal power-off server01`). Heals are idempotent. A fault's
+ * options are given as `-o key=value` (`chaos fault delay server01 -o latency=200ms`). Exits:
+ * 0 done; 2 unknown fault/node/lab, a bad option, or a fault that does not apply to the node's
+ * role (src/scenario/fault-input.ts); 3 Docker or the step failed.
  */
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { systemClock } from '../clock';
+import { InputError } from '../errors';
+import { describeFaults, faultTableMarkdown, resolveFaultName } from '../faults';
+import { namedFaultPlan } from '../scenario/fault-input';
+import type { CommandContext } from './context';
+import { defaultLabCliDeps, openLab, pickLab } from './lab';
+import type { LabCliDeps } from './lab';
+
+/** `-o key=value`, repeatable; values as YAML scalars (0.2 is a number, 200ms a string). */
+function collectOption(text: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InputError('BAD_ARGUMENT', `-o takes key=value, got '${text}'`);
+  return { ...previous, [text.slice(0, eq)]: parseYaml(text.slice(eq + 1)) as unknown };
+}
+
 export function registerFaultCommands(
   program: Command,
   ctx: CommandContext,
@@ -21,17 +33,20 @@ export function registerFaultCommands(
     action: 'apply' | 'heal',
     name: string,
     node: string,
-    options: { lab?: string },
+    options: { lab?: string; option?: Record<string, unknown> },
   ): Promise<void> => {
+    // A wrong name is bad input before the engine is asked anything.
+    resolveFaultName(name, action);
     const driver = await openLab(ctx, deps);
     const lab = await pickLab(driver, options.lab);
-    const started = Date.now();
-    const done = await lab.fault(name, node, action, {
-      progress: (line) => ctx.io.stdout(`  ${line}\n`),
-    });
-    const verb = done.action === 'apply' ? done.fault.name : done.fault.healName;
+    lab.node(node);
+    const started = systemClock.now();
+    const { resolved, actions } = namedFaultPlan(lab.spec, name, action, node, options.option);
+    for (const a of actions)
+      if ('node' in a)
+        await lab.runSteps(a.node, a.steps, { progress: (line) => ctx.io.stdout(`  ${line}\n`) });
     ctx.io.stdout(
-      `${verb} ${node}: done in ${((Date.now() - started) / 1000).toFixed(1)} s (lab ${lab.name})\n`,
+      `${resolved.verb} ${node}: done in ${((systemClock.now() - started) / 1000).toFixed(1)} s (lab ${lab.name})\n`,
     );
   };
 
@@ -41,15 +56,22 @@ export function registerFaultCommands(
     .argument('[name]', 'the fault, e.g. power-off, network-down, kill-nginx, block-multicast')
     .argument('[node]', 'the node, e.g. server01')
     .option('--list', 'list the faults')
+    .option('--markdown', 'with --list: the fault table of docs/scenarios.md')
+    .option('-o, --option <key=value>', "a fault's option (repeatable)", collectOption, {})
     .option('--lab <name>', 'the lab (default: the only one up)')
     .action(
       async (
         name: string | undefined,
         node: string | undefined,
-        options: { list?: boolean; lab?: string },
+        options: {
+          list?: boolean;
+          markdown?: boolean;
+          lab?: string;
+          option?: Record<string, unknown>;
+        },
       ) => {
         if (options.list) {
-          ctx.io.stdout(describeFaults());
+          ctx.io.stdout(options.markdown ? faultTableMarkdown() : describeFaults());
           return;
         }
         if (name === undefined || node === undefined)
@@ -66,8 +88,20 @@ export function registerFaultCommands(
     .description('undo a fault on a lab node (idempotent)')
     .argument('<name>', 'the fault to heal (power-off) or the heal (power-on)')
     .argument('<node>', 'the node')
+    .option(
+      '-o, --option <key=value>',
+      "which of the fault's units to heal (direction=in)",
+      collectOption,
+      {},
+    )
     .option('--lab <name>', 'the lab (default: the only one up)')
-    .action(async (name: string, node: string, options: { lab?: string }) => {
-      await run('heal', name, node, options);
-    });
+    .action(
+      async (
+        name: string,
+        node: string,
+        options: { lab?: string; option?: Record<string, unknown> },
+      ) => {
+        await run('heal', name, node, options);
+      },
+    );
 }

@@ -13,7 +13,7 @@ import { seedLabSpec } from '../lab/lab-spec';
 import type { LabSpec } from '../lab/lab-spec';
 import { formatStatus } from '../lab/lab-status';
 import { createProgressDisplay } from '../lab/progress';
-import type { CommandContext } from './program';
+import type { CommandContext } from './context';
 
 /**
  * `chaos lab up [LAB.yaml] [--rebuild]`, `chaos lab status [--json]`, `chaos lab down`,

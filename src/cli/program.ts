@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT, describeError, exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
+import type { CommandContext } from './context';
 import { registerConfCommands } from './conf';
 import { registerAnalyzeCommand } from './analyze';
 import { registerLabCommands } from './lab';
@@ -11,11 +12,7 @@ import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerValidateCommand } from './validate';
 
-/** A command sets the exit code through this; the program returns it. */
-export interface CommandContext {
-  io: CliIO;
-  setExit(code: number): void;
-}
+export type { CommandContext } from './context';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command();

@@ -15,7 +15,7 @@ import {
 } from '../report/run-directory';
 import { renderTrendHtml, renderTrendMarkdown, trendSeries, type TrendRun } from '../report/trend';
 import { EXIT } from './exit-codes';
-import type { CommandContext } from './program';
+import type { CommandContext } from './context';
 
 export const REPORT_NO_INPUT = 'REPORT_NO_INPUT';
 export const REPORT_OUT_REQUIRED = 'REPORT_OUT_REQUIRED';

@@ -4,7 +4,7 @@ import { fsSource } from '../keepalived/fs-source';
 import { loadScenarioFile } from '../scenario/loader';
 import { scenarioJsonSchema } from '../scenario/schema';
 import { EXIT } from './exit-codes';
-import type { CommandContext } from './program';
+import type { CommandContext } from './context';
 import { expandScenarioPaths } from './run';
 
 /**

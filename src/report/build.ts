@@ -4,7 +4,7 @@
  * the reports of several shards into one suite.
  */
 import { InputError } from '../errors';
-import type { RunResult, ScenarioResult } from '../scenario/result';
+import type { RunResult, ScenarioResult } from '../run/result';
 import type { ScenarioLab, Slo } from '../scenario/types';
 import {
   REPORT_VERSION,

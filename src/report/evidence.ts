@@ -5,8 +5,8 @@
  * made from what could be read.
  */
 import type { AnalysisResult } from '../capture';
-import type { ProbeRecord } from '../scenario/driver';
-import { parseProbeLine } from '../scenario/probe-record';
+import type { ProbeRecord } from '../run/driver';
+import { parseProbeLine } from '../run/probe-record';
 import type { MasterPeriodRecord, NodeEvent } from './timeline';
 
 export interface Parsed<T> {

@@ -14,8 +14,6 @@ export { renderJunit } from './junit';
 export { renderMarkdown } from './markdown';
 export { REPORT_VERSION, reportJsonSchema, reportSchema } from './model';
 export type { Report, ScenarioReport } from './model';
-export { RecordingDriver } from './recording-driver';
-export type { RecordingOptions } from './recording-driver';
 export {
   loadBaseline,
   loadReport,

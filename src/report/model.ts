@@ -19,7 +19,7 @@
  * not measured is `null`, never 0.
  */
 import { z } from 'zod';
-import { runResultSchema, scenarioResultSchema, scenarioStatusSchema } from '../scenario/result';
+import { runResultSchema, scenarioResultSchema, scenarioStatusSchema } from '../run/result';
 
 export { runResultSchema, scenarioResultSchema };
 

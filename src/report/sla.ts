@@ -18,7 +18,7 @@
  *   maxDowntime objective: the longest single outage.
  */
 import { formatDuration } from '../scenario/duration';
-import type { OutageRecord, ScenarioResult } from '../scenario/result';
+import type { OutageRecord, ScenarioResult } from '../run/result';
 import type { Slo } from '../scenario/types';
 import type { Sla, SlaIncident, Verdict } from './model';
 

@@ -11,8 +11,8 @@
  *   computed from those requests) inside the probing window.
  * - Fault and heal markers from the steps that ran; rollback heals; split brain from the result.
  */
-import type { ProbeRecord, VipSample } from '../scenario/driver';
-import type { ScenarioResult } from '../scenario/result';
+import type { ProbeRecord, VipSample } from '../run/driver';
+import type { ScenarioResult } from '../run/result';
 import type { Timeline, TimelineNode } from './model';
 
 /** A daemon event, time in seconds since the lab came up (see parseDaemonEvents). */

@@ -10,35 +10,13 @@ import { renderKeepalivedConf } from '../keepalived/render';
 import { SEED_LAB, seedInstance, type SeedWebNode } from '../lab/seed-lab';
 import { instanceConfig, type InstanceConfig } from '../vrrp/config';
 import { ipToNumber, numberToIp } from '../vrrp/ipv4';
+import { inSubnet, parseCidr, type Cidr } from './cidr';
+import type { IssuePath, PathIssue } from './path-issue';
 import type { LabInput } from './schema';
 import type { RogueSpec, ScenarioLab, ScenarioLabNode } from './types';
 
-export type IssuePath = readonly (string | number)[];
-
-/** A problem at a place in the scenario document (mapped to file:line:col by the loader). */
-export interface PathIssue {
-  path: IssuePath;
-  message: string;
-  /** Point at the key of the last path element rather than its value. */
-  atKey?: boolean;
-}
-
-export interface Cidr {
-  network: number;
-  prefix: number;
-  mask: number;
-}
-
-export function parseCidr(cidr: string): Cidr {
-  const [addr = '', prefixText = '32'] = cidr.split('/');
-  const prefix = Number(prefixText);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { network: (ipToNumber(addr) & mask) >>> 0, prefix, mask };
-}
-
-export function inSubnet(ip: string, c: Cidr): boolean {
-  return (ipToNumber(ip) & c.mask) >>> 0 === c.network;
-}
+export type { IssuePath, PathIssue } from './path-issue';
+export { inSubnet, parseCidr, type Cidr } from './cidr';
 
 /** The same host part in another subnet: 192.168.17.102 in 10.0.5.0/24 is 10.0.5.102. */
 function rehome(ip: string, c: Cidr): string {

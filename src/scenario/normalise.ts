@@ -4,7 +4,8 @@
  * fault). Every problem is returned, each with its path in the document. Pure.
  */
 import { parseDuration } from './duration';
-import { normaliseLab, inSubnet, parseCidr, type IssuePath, type PathIssue } from './lab';
+import { allFaults, broughtNodes, faultDef } from '../faults';
+import { normaliseLab, type IssuePath, type PathIssue } from './lab';
 import {
   EXPECT_CONDITIONS,
   type ExpectationInput,
@@ -16,11 +17,9 @@ import {
   DEFAULT_GAP_TOLERANCE_MS,
   DEFAULT_PROBE_INTERVAL_MS,
   DEFAULT_PROBE_TIMEOUT_MS,
-  defaultDirection,
   type Expectation,
   type FaultSpec,
   type HealSpec,
-  type RogueSpec,
   type Scenario,
   type ScenarioLab,
   type Step,
@@ -49,54 +48,27 @@ function targetsOf(
   return undefined;
 }
 
-function faultSpec(
+/** A fault step of the file -> its spec: targets, then the fault's own normalisation. */
+export function faultSpec(
   s: FaultStepInput,
   at: IssuePath,
   lab: ScenarioLab,
   issues: PathIssue[],
 ): FaultSpec {
-  const nodes = (): string[] =>
-    targetsOf(s as { node?: string; nodes?: string[] }, at, issues, true) ?? [];
-  switch (s.fault) {
-    case 'power-off':
-    case 'graceful-stop':
-    case 'network-down':
-    case 'pause':
-      return { kind: s.fault, nodes: nodes() };
-    case 'kill-process':
-      return { kind: s.fault, nodes: nodes(), process: s.process ?? 'nginx' };
-    case 'block-multicast':
-    case 'block-vrrp':
-      return { kind: s.fault, nodes: nodes(), direction: s.direction ?? defaultDirection(s.fault) };
-    case 'partition':
-      return { kind: s.fault, between: s.between };
-    case 'loss':
-      return { kind: s.fault, nodes: nodes(), rate: s.rate };
-    case 'delay':
-      return {
-        kind: s.fault,
-        nodes: nodes(),
-        latencyMs: ms(s.latency),
-        jitterMs: s.jitter === undefined ? 0 : ms(s.jitter),
-      };
-    case 'rogue-advert': {
-      const rogue: RogueSpec = {
-        name: s.rogue ?? 'rogue',
-        address: s.address,
-        priority: s.priority ?? 254,
-        password: s.password ?? null,
-        vrid: s.vrid ?? lab.vrid,
-        advertIntervalMs: s.advertInt === undefined ? 1000 : ms(s.advertInt),
-      };
-      if (!inSubnet(rogue.address, parseCidr(lab.subnet)))
-        issues.push({
-          path: [...at, 'address'],
-          message: `the rogue's address ${rogue.address} is outside subnet ${lab.subnet}`,
-        });
-      return { kind: s.fault, rogue };
-    }
-  }
+  const def = faultDef(s.fault);
+  const input = s as Record<string, unknown> & { node?: string; nodes?: string[] };
+  const targets =
+    def.target === 'nodes'
+      ? { nodes: targetsOf(input, at, issues, true) ?? [] }
+      : def.target === 'between'
+        ? { between: input.between }
+        : {};
+  const params = def.normalise?.(input, { lab, at, issue: (p) => issues.push(p) }) ?? {};
+  return { kind: def.kind, ...targets, ...params } as FaultSpec;
 }
+
+/** The keys heal steps may give to pick faults (kill-process: process; blocks: direction). */
+const HEAL_OPTION_KEYS = [...new Set(allFaults().flatMap((d) => Object.keys(d.healOptions ?? {})))];
 
 function healSpec(s: HealStepInput, at: IssuePath, issues: PathIssue[]): HealSpec {
   const h: HealSpec = { kind: s.heal };
@@ -104,8 +76,9 @@ function healSpec(s: HealStepInput, at: IssuePath, issues: PathIssue[]): HealSpe
   if (nodes) h.nodes = nodes;
   if (s.between) h.between = s.between;
   if (s.rogue !== undefined) h.rogue = s.rogue;
-  if (s.process !== undefined) h.process = s.process;
-  if (s.direction !== undefined) h.direction = s.direction;
+  const given = HEAL_OPTION_KEYS.filter((k) => (s as Record<string, unknown>)[k] !== undefined);
+  if (given.length > 0)
+    h.options = Object.fromEntries(given.map((k) => [k, (s as Record<string, unknown>)[k]]));
   return h;
 }
 
@@ -163,14 +136,14 @@ function references(
   switch (step.kind) {
     case 'fault': {
       const f = step.fault;
-      if (f.kind === 'partition') {
+      if ('between' in f) {
         f.between.forEach((side, s) =>
           side.forEach((name, i) =>
             refs.push({ name, path: [...at, 'between', s, i], vrrp: false }),
           ),
         );
-      } else if (f.kind !== 'rogue-advert') {
-        list(f.nodes, f.kind === 'graceful-stop');
+      } else if ('nodes' in f) {
+        list(f.nodes, faultDef(f.kind).vrrpTargets === true);
       }
       break;
     }
@@ -209,26 +182,13 @@ export function normaliseScenario(
 ): { scenario: Scenario; issues: PathIssue[] } {
   const { lab, issues } = normaliseLab(file.lab, baseDir);
   const steps: Step[] = [];
-  const rogues = new Map<string, { spec: RogueSpec; at: IssuePath }>();
+  const byKind = new Map<string, { spec: FaultSpec; at: IssuePath }[]>();
   file.steps.forEach((input, i) => {
     const at: IssuePath = ['steps', i];
     const note = input.note !== undefined ? { note: input.note } : {};
     if ('fault' in input) {
       const fault = faultSpec(input, at, lab, issues);
-      if (fault.kind === 'rogue-advert') {
-        const prev = rogues.get(fault.rogue.name);
-        if (lab.nodes.some((n) => n.name === fault.rogue.name))
-          issues.push({
-            path: [...at, 'rogue'],
-            message: `the rogue router cannot be called ${fault.rogue.name}: a lab node has that name`,
-          });
-        else if (prev && JSON.stringify(prev.spec) !== JSON.stringify(fault.rogue))
-          issues.push({
-            path: at,
-            message: `rogue ${fault.rogue.name} is defined twice with different settings: give the second one another name (rogue: ...)`,
-          });
-        else rogues.set(fault.rogue.name, { spec: fault.rogue, at });
-      }
+      byKind.set(fault.kind, [...(byKind.get(fault.kind) ?? []), { spec: fault, at }]);
       steps.push({ kind: 'fault', fault, ...note });
     } else if ('heal' in input) {
       steps.push({ kind: 'heal', heal: healSpec(input, at, issues), ...note });
@@ -244,6 +204,13 @@ export function normaliseScenario(
       });
     }
   });
+  // Rules across a fault's steps (a rogue defined twice), from its record.
+  const labNames = lab.nodes.map((n) => n.name);
+  for (const [kind, specs] of byKind)
+    issues.push(...(faultDef(kind).check?.(specs, labNames) ?? []));
+  const rogues = new Set(
+    [...byKind.values()].flat().flatMap(({ spec }) => broughtNodes(spec).map((n) => n.name)),
+  );
 
   // Names: lab nodes, plus rogue routers that a rogue-advert fault brings.
   const roles = new Map(lab.nodes.map((n) => [n.name, n.role]));
@@ -293,15 +260,7 @@ export function normaliseScenario(
   };
 }
 
-/** The rogue routers a scenario's rogue-advert faults bring, by name (first definition). */
-export function scenarioRogues(scenario: Scenario): RogueSpec[] {
-  const byName = new Map<string, RogueSpec>();
-  for (const step of scenario.steps)
-    if (
-      step.kind === 'fault' &&
-      step.fault.kind === 'rogue-advert' &&
-      !byName.has(step.fault.rogue.name)
-    )
-      byName.set(step.fault.rogue.name, step.fault.rogue);
-  return [...byName.values()];
+/** The faults a scenario's steps apply, in step order. */
+export function scenarioFaults(scenario: Scenario): FaultSpec[] {
+  return scenario.steps.flatMap((step) => (step.kind === 'fault' ? [step.fault] : []));
 }

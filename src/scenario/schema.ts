@@ -6,21 +6,11 @@
  * normalise.ts and loader.ts. Pure.
  */
 import { z } from 'zod';
+import { FAULT_KINDS, allFaults, type AnyFault } from '../faults';
+import { duration, nodeList, nodeName } from './primitives';
 
-export const FAULT_KINDS = [
-  'power-off',
-  'graceful-stop',
-  'network-down',
-  'kill-process',
-  'block-multicast',
-  'block-vrrp',
-  'partition',
-  'pause',
-  'loss',
-  'delay',
-  'rogue-advert',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind } from '../faults';
+export { DIRECTIONS, DURATION_PATTERN } from './primitives';
 
 export const DRIVER_NAMES = ['docker', 'sim'] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
@@ -28,24 +18,6 @@ export type DriverName = (typeof DRIVER_NAMES)[number];
 export const NODE_ROLES = ['web', 'mysql', 'prober'] as const;
 export const VRRP_IMPLEMENTATIONS = ['chaos', 'keepalived'] as const;
 export const VRRP_STATES = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOPPED'] as const;
-export const DIRECTIONS = ['in', 'out', 'both'] as const;
-
-/** `300ms`, `5s`, `1.5s`, `2m`, `1h` (see duration.ts). */
-export const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*$/;
-
-const duration = z
-  .string()
-  .regex(DURATION_PATTERN, { message: 'not a duration (write a number and a unit: 300ms, 5s, 2m)' })
-  .describe('A duration: a number and a unit (ms, s, m, h), e.g. 300ms, 5s, 3.609375s');
-
-const nodeName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, {
-    message: 'a node name is lower-case letters, digits and - (up to 32, as Docker names)',
-  })
-  .describe('A node of the lab (server01, server03, ...) or a rogue router named by a fault');
-
-const nodeList = z.array(nodeName).min(1);
 
 /** Every fault names its targets with `node` (one) or `nodes` (several). */
 const targets = {
@@ -55,86 +27,29 @@ const targets = {
 
 const note = { note: z.string().optional().describe('Free text shown in the report') };
 
-function fault<K extends FaultKind, S extends z.ZodRawShape>(kind: K, shape: S, what: string) {
+/** A fault's step in the file: `fault: KIND`, a note, its targets and its own options. */
+function faultStep(def: AnyFault) {
   return z
-    .strictObject({ fault: z.literal(kind), ...note, ...shape })
-    .describe(`fault ${kind}: ${what}`);
+    .strictObject({
+      fault: z.literal(def.kind),
+      ...note,
+      ...(def.target === 'nodes' ? targets : {}),
+      ...def.options,
+    })
+    .describe(`fault ${def.kind}: ${def.summary}`);
 }
 
-const direction = z
-  .enum(DIRECTIONS)
-  .optional()
-  .describe('Which traffic of the node is dropped (default both)');
+const faultSteps = allFaults().map(faultStep);
+export const faultStepSchema = z.discriminatedUnion(
+  'fault',
+  faultSteps as [(typeof faultSteps)[number], ...(typeof faultSteps)[number][]],
+);
 
-/** block-multicast drops on receipt by default, as the course does: each node still sends. */
-const multicastDirection = z
-  .enum(DIRECTIONS)
-  .optional()
-  .describe(
-    'Which VRRP multicast of the node is dropped: in (default: on receipt, the node still advertises), out, or both',
-  );
-
-export const faultStepSchema = z.discriminatedUnion('fault', [
-  fault('power-off', targets, 'the node loses power (SIGKILL); heal: power on'),
-  fault(
-    'graceful-stop',
-    targets,
-    'the VRRP daemon stops cleanly (priority 0 sent); heal: start it',
-  ),
-  fault('network-down', targets, "the node's interface goes down; heal: up again"),
-  fault(
-    'kill-process',
-    {
-      ...targets,
-      process: z.string().min(1).optional().describe('The process to kill (default nginx)'),
-    },
-    'kill a process (nginx by default); heal: start it again',
-  ),
-  fault(
-    'block-multicast',
-    { ...targets, direction: multicastDirection },
-    'drop VRRP multicast (224.0.0.18), on receipt by default',
-  ),
-  fault('block-vrrp', { ...targets, direction }, 'drop all VRRP (protocol 112), unicast too'),
-  fault(
-    'partition',
-    {
-      between: z.tuple([nodeList, nodeList]).describe('Two node sets that cannot reach each other'),
-    },
-    'no traffic between two node sets',
-  ),
-  fault('pause', targets, 'the node is frozen (docker pause); heal: resume'),
-  fault(
-    'loss',
-    { ...targets, rate: z.number().gt(0).max(1).describe('Share of packets lost, 0 < rate <= 1') },
-    "lose a share of the node's outgoing packets",
-  ),
-  fault(
-    'delay',
-    {
-      ...targets,
-      latency: duration.describe("Added to every outgoing packet's delay"),
-      jitter: duration.optional().describe('Plus a random delay up to this'),
-    },
-    "delay the node's outgoing packets",
-  ),
-  fault(
-    'rogue-advert',
-    {
-      rogue: nodeName.optional().describe('Name of the rogue router (default rogue)'),
-      address: z.ipv4().describe("The rogue's address, in the lab subnet"),
-      priority: z.int().min(1).max(254).optional().describe('Advertised priority (default 254)'),
-      password: z
-        .string()
-        .max(8)
-        .optional()
-        .describe('auth PASS password; omit for no authentication'),
-      vrid: z.int().min(1).max(255).optional().describe("VRID (default the lab's)"),
-      advertInt: duration.optional().describe('Advert interval (default 1s)'),
-    },
-    'a foreign router on the LAN advertising the VRID; heal: it goes away',
-  ),
-]);
+/** What a heal step may name to pick the applied faults it heals, from every fault's record. */
+const healOptions: z.ZodRawShape = Object.assign(
+  {},
+  ...allFaults().map((d) => d.healOptions ?? {}),
+) as z.ZodRawShape;
 
 export const healStepSchema = z
   .strictObject({
@@ -145,8 +60,7 @@ export const healStepSchema = z
     ...targets,
     between: z.tuple([nodeList, nodeList]).optional().describe('partition: the sets to rejoin'),
     rogue: nodeName.optional().describe('rogue-advert: the rogue router to remove'),
-    process: z.string().min(1).optional().describe('kill-process: the process to start'),
-    direction,
+    ...healOptions,
   })
   .describe('Heal a fault applied earlier (heals are idempotent)');
 

@@ -3,14 +3,14 @@
  * every name checked against the lab. Plain data (JSON-serialisable); what the runner and the
  * drivers consume.
  */
+import type { FaultSpec, HealSpec, NodeRole } from '../faults';
 import type { VrrpStateName } from '../vrrp/state-machine';
-import type { DriverName, FaultKind } from './schema';
+import type { DriverName } from './schema';
 
 export type { DriverName, FaultKind } from './schema';
+export type { Direction, FaultSpec, HealSpec, NodeRole, RogueSpec } from '../faults';
 
-export type NodeRole = 'web' | 'mysql' | 'prober';
 export type VrrpImplementation = 'chaos' | 'keepalived';
-export type Direction = 'in' | 'out' | 'both';
 
 /**
  * One node of the lab. The same shape as LabSpec's nodes (src/lab/lab-file.ts, written by the
@@ -42,36 +42,6 @@ export interface ProbeSpec {
   url: string;
   intervalMs: number;
   timeoutMs: number;
-}
-
-export interface RogueSpec {
-  name: string;
-  address: string;
-  priority: number;
-  /** null: no authentication. */
-  password: string | null;
-  vrid: number;
-  advertIntervalMs: number;
-}
-
-/** A fault as the scenario states it. Node faults list their targets. */
-export type FaultSpec =
-  | { kind: 'power-off' | 'graceful-stop' | 'network-down' | 'pause'; nodes: string[] }
-  | { kind: 'kill-process'; nodes: string[]; process: string }
-  | { kind: 'block-multicast' | 'block-vrrp'; nodes: string[]; direction: Direction }
-  | { kind: 'partition'; between: [string[], string[]] }
-  | { kind: 'loss'; nodes: string[]; rate: number }
-  | { kind: 'delay'; nodes: string[]; latencyMs: number; jitterMs: number }
-  | { kind: 'rogue-advert'; rogue: RogueSpec };
-
-/** Which applied faults a heal step heals; unset fields match any. */
-export interface HealSpec {
-  kind: FaultKind | 'all';
-  nodes?: string[];
-  between?: [string[], string[]];
-  rogue?: string;
-  process?: string;
-  direction?: Direction;
 }
 
 export type Expectation =
@@ -119,12 +89,3 @@ export interface Scenario {
 export const DEFAULT_GAP_TOLERANCE_MS = 20;
 export const DEFAULT_PROBE_INTERVAL_MS = 20;
 export const DEFAULT_PROBE_TIMEOUT_MS = 500;
-
-/**
- * The default direction of a block: block-multicast drops VRRP multicast on receipt only (as the
- * course does: each node still advertises, so captures show both masters of a split brain);
- * block-vrrp drops both ways.
- */
-export function defaultDirection(kind: 'block-multicast' | 'block-vrrp'): Direction {
-  return kind === 'block-multicast' ? 'in' : 'both';
-}

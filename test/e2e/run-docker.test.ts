@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
-import type { RunResult } from '../../src/scenario/result';
+import type { RunResult } from '../../src/run/result';
 
 const ROOT = path.join(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/cli/main.js');

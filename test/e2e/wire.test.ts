@@ -30,7 +30,7 @@ import type { StartedLab } from '../../src/lab/docker-lab';
 import { ensureImages } from '../../src/lab/images';
 import type { LabImages } from '../../src/lab/images';
 import { parseLabFile } from '../../src/lab/lab-file';
-import { captureCommand } from '../../src/scenario/docker-evidence';
+import { captureCommand } from '../../src/drivers/docker/evidence';
 import type { LabSpec, VrrpImpl } from '../../src/lab/lab-spec';
 import type { LabStatus } from '../../src/lab/lab-status';
 

@@ -8,7 +8,7 @@ import type { BuildReportOptions } from '../../../src/report/build';
 import { reportJsonSchema } from '../../../src/report/model';
 import type { Report } from '../../../src/report/model';
 import { loadReport, writeReportDocuments } from '../../../src/report/run-directory';
-import type { RunResult } from '../../../src/scenario/result';
+import type { RunResult } from '../../../src/run/result';
 import { runOf, scenarioResult, simRun } from '../../fixtures/reports/builders';
 
 /** What `chaos run` does with a finished run: build the report, write its documents. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { memoryIO } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/program';
 import { parseReport, runResultOf } from '../../../src/report';
-import type { RunResult } from '../../../src/scenario/result';
+import type { RunResult } from '../../../src/run/result';
 import { scenarioJsonSchema } from '../../../src/scenario/schema';
 
 const ROOT = path.join(__dirname, '../../..');

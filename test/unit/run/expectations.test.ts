@@ -1,9 +1,9 @@
 import { formatDiagnostic } from '../../../src/errors';
 import { memorySource } from '../../../src/keepalived';
-import type { ProbeRecord } from '../../../src/scenario/driver';
-import { describeExpectation, evaluate, type Snapshot } from '../../../src/scenario/expectations';
+import type { ProbeRecord } from '../../../src/run/driver';
+import { describeExpectation, evaluate, type Snapshot } from '../../../src/run/expectations';
 import { parseScenarioText, type LoadedScenario } from '../../../src/scenario/loader';
-import { SimDriver } from '../../../src/scenario/sim-driver';
+import { SimDriver } from '../../../src/drivers/sim/driver';
 import type { Expectation } from '../../../src/scenario/types';
 
 const VIP = '192.168.17.200';

@@ -27,20 +27,22 @@
  * A scenario about those says `drivers: [docker]`; an `answers` expectation with a status other
  * than 200 is refused (SIM_EXPECTATION_UNSUPPORTED).
  */
-import { analyzeTimeline, observeFrame, type AnalysisResult, type Observation } from '../capture';
-import { LINKTYPE_RAW } from '../capture/link';
-import type { Clock } from '../clock';
-import { Simulator, type SimNodeSpec } from '../sim/simulator';
-import type { VrrpStateName } from '../vrrp/state-machine';
-import type { Driver, DriverOptions, FaultUnit, ProbeRecord, Refusal, VipSample } from './driver';
-import type { LoadedScenario } from './loader';
-import { rogueInstance } from './lab';
-import { scenarioRogues } from './normalise';
-import type { RogueSpec, Scenario } from './types';
+import { observeFrame, type Observation } from '../../capture';
+import { LINKTYPE_RAW } from '../../capture/link';
+import type { Clock } from '../../clock';
+import { ChaosError } from '../../errors';
+import { faultDef, simulateFault, type FaultUnit, type SimFaultContext } from '../../faults';
+import type { Driver, DriverOptions, Observed, ProbeRecord, VipSample } from '../../run/driver';
+import type { LoadedScenario } from '../../scenario/loader';
+import { scenarioFaults } from '../../scenario/normalise';
+import type { Scenario } from '../../scenario/types';
+import { Simulator, type SimNodeSpec } from '../../sim/simulator';
+import type { VrrpStateName } from '../../vrrp/state-machine';
+import { simRefusals } from './refusals';
 
-export const SIM_FAULT_UNSUPPORTED = 'SIM_FAULT_UNSUPPORTED';
+export { SIM_EXPECTATION_UNSUPPORTED } from './refusals';
+export { SIM_FAULT_UNSUPPORTED } from '../../faults';
 export const SIM_CONFIG_MISSING = 'SIM_CONFIG_MISSING';
-export const SIM_EXPECTATION_UNSUPPORTED = 'SIM_EXPECTATION_UNSUPPORTED';
 
 /**
  * How long a client keeps using an ARP entry for the VIP after its last answered request when
@@ -49,19 +51,6 @@ export const SIM_EXPECTATION_UNSUPPORTED = 'SIM_EXPECTATION_UNSUPPORTED';
  * (3 x 1 s) before it asks the whole LAN again. 38 s is the middle of that range.
  */
 export const ARP_RERESOLVE_MS = 38_000;
-
-/** Rogue routers exist from the start but boot only when their fault is applied. */
-const NEVER = Number.MAX_SAFE_INTEGER;
-
-function rogueNode(r: RogueSpec, vip: string): SimNodeSpec {
-  return {
-    name: r.name,
-    address: r.address,
-    processes: [],
-    bootAt: NEVER,
-    instances: [rogueInstance(r, vip)],
-  };
-}
 
 export class SimDriver implements Driver {
   readonly name = 'sim' as const;
@@ -79,88 +68,88 @@ export class SimDriver implements Driver {
   private traceSeen = 0;
   private readonly announcedAt = new Map<string, number>();
   private lastOkAt = 0;
-  private analysis: { wire: number; result: AnalysisResult } | undefined;
+  private observed: { wire: number; seen: Observed } | undefined;
+  private readonly faults: SimFaultContext;
 
   constructor(loaded: LoadedScenario, options: DriverOptions) {
     this.scenario = loaded.scenario;
     const lab = loaded.scenario.lab;
     this.vip = lab.vip;
+    // What the scenario's faults need from the start: processes to track, routers to add.
+    const prepared = scenarioFaults(this.scenario).map((f) => {
+      const model = faultDef(f.kind).sim;
+      return 'unsupported' in model ? {} : (model.prepare?.(f, lab) ?? {});
+    });
     const nodes: SimNodeSpec[] = [];
-    const processesFor = (node: string): string[] => {
-      const names = new Set(['nginx']);
-      for (const step of this.scenario.steps)
-        if (
-          step.kind === 'fault' &&
-          step.fault.kind === 'kill-process' &&
-          step.fault.nodes.includes(node)
-        )
-          names.add(step.fault.process);
-      return [...names];
-    };
     for (const node of lab.nodes) {
       if (node.role !== 'web') continue;
       const config = loaded.configs[node.name];
       if (!config)
-        throw new Error(`${SIM_CONFIG_MISSING}: no parsed keepalived config for ${node.name}`);
+        throw new ChaosError(SIM_CONFIG_MISSING, `no parsed keepalived config for ${node.name}`);
+      const processes = new Set(['nginx']);
+      for (const p of prepared.flatMap((x) => x.processes ?? []))
+        if (p.node === node.name) processes.add(p.name);
       nodes.push({
         name: node.name,
         address: node.address,
         instances: config.instances,
-        processes: processesFor(node.name),
+        processes: [...processes],
       });
     }
     this.web = nodes.map((n) => n.name);
-    const rogues = scenarioRogues(this.scenario);
-    this.rogues = rogues.map((r) => r.name);
-    for (const r of rogues) nodes.push(rogueNode(r, lab.vip));
+    const extra = new Map(prepared.flatMap((x) => x.nodes ?? []).map((n) => [n.name, n]));
+    this.rogues = [...extra.keys()];
+    nodes.push(...extra.values());
     this.sim = new Simulator({ seed: options.seed, nodes });
+    this.faults = this.faultContext();
+  }
+
+  /** The simulator's fault primitives, plus what the driver keeps for its samples and probes. */
+  private faultContext(): SimFaultContext {
+    const sim = this.sim;
+    return {
+      powerOff: (n) => sim.powerOff(n),
+      powerOn: (n) => sim.powerOn(n),
+      gracefulStop: (n) => sim.gracefulStop(n),
+      startDaemon: (n) => sim.startDaemon(n),
+      linkDown: (n) => sim.linkDown(n),
+      linkUp: (n) => sim.linkUp(n),
+      blockMulticast: (n, d) => sim.blockMulticast(n, d),
+      unblockMulticast: (n, d) => sim.unblockMulticast(n, d),
+      blockVrrp: (from, to) => sim.blockVrrp(from, to),
+      unblockVrrp: (from, to) => sim.unblockVrrp(from, to),
+      partition: (a, b) => sim.partition(a, b),
+      healPartition: (a, b) => sim.healPartition(a, b),
+      loss: (n, rate) => sim.loss(n, rate),
+      delay: (n, ms, jitter) => sim.delay(n, ms, jitter),
+      killProcess: (n, p) => {
+        const set = this.killed.get(n) ?? new Set<string>();
+        set.add(p);
+        this.killed.set(n, set);
+        sim.killProcess(n, p);
+      },
+      startProcess: (n, p) => {
+        this.killed.get(n)?.delete(p);
+        sim.startProcess(n, p);
+      },
+      nodeNames: () => sim.nodeNames(),
+      rogueOn: (name) => {
+        this.present.add(name);
+        sim.powerOn(name);
+      },
+      rogueOff: (name) => {
+        this.present.delete(name);
+        sim.powerOff(name);
+      },
+    };
   }
 
   get clock(): Clock {
     return this.sim.clock;
   }
 
-  refusals(): Refusal[] {
-    const out: Refusal[] = [];
-    const roles = new Map(this.scenario.lab.nodes.map((n) => [n.name, n.role]));
-    this.scenario.steps.forEach((step, i) => {
-      if (step.kind === 'expect' && step.expect.kind === 'answers' && step.expect.status !== 200) {
-        out.push({
-          step: i,
-          code: SIM_EXPECTATION_UNSUPPORTED,
-          message: `answers ${step.expect.status}: the simulator has no shop or database, its requests are answered 200 or not at all (use --driver docker, or drivers: [docker])`,
-        });
-        return;
-      }
-      if (step.kind !== 'fault' && step.kind !== 'heal') return;
-      const kind = step.kind === 'fault' ? step.fault.kind : step.heal.kind;
-      if (kind === 'pause') {
-        out.push({
-          step: i,
-          code: SIM_FAULT_UNSUPPORTED,
-          message: `pause: the simulator cannot freeze a node (use --driver docker)`,
-        });
-        return;
-      }
-      const targets =
-        step.kind === 'fault'
-          ? step.fault.kind === 'partition'
-            ? step.fault.between.flat()
-            : step.fault.kind === 'rogue-advert'
-              ? []
-              : step.fault.nodes
-          : [...(step.heal.nodes ?? []), ...(step.heal.between?.flat() ?? [])];
-      for (const node of targets) {
-        const role = roles.get(node);
-        if (role !== undefined && role !== 'web')
-          out.push({
-            step: i,
-            code: SIM_FAULT_UNSUPPORTED,
-            message: `${kind} on ${node}: ${node} is the ${role} node, and the simulator models only the VRRP nodes (use --driver docker)`,
-          });
-      }
-    });
-    return out;
+  refusals(): ReturnType<Driver['refusals']> {
+    return simRefusals(this.scenario);
   }
 
   start(): Promise<void> {
@@ -222,98 +211,13 @@ export class SimDriver implements Driver {
   }
 
   apply(f: FaultUnit): Promise<void> {
-    const sim = this.sim;
-    switch (f.kind) {
-      case 'partition':
-        sim.partition(f.between[0], f.between[1]);
-        break;
-      case 'rogue-advert':
-        this.present.add(f.rogue.name);
-        sim.powerOn(f.rogue.name);
-        break;
-      default:
-        for (const node of f.nodes) this.applyOn(f, node);
-    }
+    simulateFault(f, this.faults, 'apply');
     return Promise.resolve();
-  }
-
-  private applyOn(
-    f: Exclude<FaultUnit, { kind: 'partition' | 'rogue-advert' }>,
-    node: string,
-  ): void {
-    const sim = this.sim;
-    switch (f.kind) {
-      case 'power-off':
-        return sim.powerOff(node);
-      case 'graceful-stop':
-        return sim.gracefulStop(node);
-      case 'network-down':
-        return sim.linkDown(node);
-      case 'kill-process': {
-        const set = this.killed.get(node) ?? new Set<string>();
-        set.add(f.process);
-        this.killed.set(node, set);
-        return sim.killProcess(node, f.process);
-      }
-      case 'block-multicast':
-        return sim.blockMulticast(node, f.direction);
-      case 'block-vrrp':
-        for (const other of this.sim.nodeNames()) {
-          if (other === node) continue;
-          if (f.direction !== 'out') sim.blockVrrp(other, node);
-          if (f.direction !== 'in') sim.blockVrrp(node, other);
-        }
-        return;
-      case 'loss':
-        return sim.loss(node, f.rate);
-      case 'delay':
-        return sim.delay(node, f.latencyMs, f.jitterMs);
-      case 'pause':
-        throw new Error(`${SIM_FAULT_UNSUPPORTED}: pause`);
-    }
   }
 
   heal(f: FaultUnit): Promise<void> {
-    const sim = this.sim;
-    if (f.kind === 'partition') sim.healPartition(f.between[0], f.between[1]);
-    else if (f.kind === 'rogue-advert') {
-      this.present.delete(f.rogue.name);
-      sim.powerOff(f.rogue.name);
-    } else for (const node of f.nodes) this.healOn(f, node);
+    simulateFault(f, this.faults, 'heal');
     return Promise.resolve();
-  }
-
-  private healOn(
-    f: Exclude<FaultUnit, { kind: 'partition' | 'rogue-advert' }>,
-    node: string,
-  ): void {
-    const sim = this.sim;
-    switch (f.kind) {
-      case 'power-off':
-        return sim.powerOn(node);
-      case 'graceful-stop':
-        return sim.startDaemon(node);
-      case 'network-down':
-        return sim.linkUp(node);
-      case 'kill-process':
-        this.killed.get(node)?.delete(f.process);
-        return sim.startProcess(node, f.process);
-      case 'block-multicast':
-        return sim.unblockMulticast(node, f.direction);
-      case 'block-vrrp':
-        for (const other of this.sim.nodeNames()) {
-          if (other === node) continue;
-          if (f.direction !== 'out') sim.unblockVrrp(other, node);
-          if (f.direction !== 'in') sim.unblockVrrp(node, other);
-        }
-        return;
-      case 'loss':
-        return sim.loss(node, 0);
-      case 'delay':
-        return sim.delay(node, 0, 0);
-      case 'pause':
-        return;
-    }
   }
 
   wait(ms: number): Promise<void> {
@@ -334,17 +238,17 @@ export class SimDriver implements Driver {
 
   /**
    * The adverts every node sent (as captures in each node's network namespace would see them,
-   * before any drop), through the capture timeline analysis. Times: virtual seconds.
+   * before any drop). Times: virtual seconds.
    */
-  vrrp(): Promise<AnalysisResult> {
+  observations(): Promise<Observed> {
     const wire = this.sim.wire;
-    if (this.analysis?.wire !== wire.length) {
+    if (this.observed?.wire !== wire.length) {
       const observations: Observation[] = wire.map((p, i) =>
         observeFrame(LINKTYPE_RAW, p.datagram, p.t / 1000, 0, i + 1),
       );
-      this.analysis = { wire: wire.length, result: analyzeTimeline(observations) };
+      this.observed = { wire: wire.length, seen: { observations, sources: [] } };
     }
-    return Promise.resolve(this.analysis.result);
+    return Promise.resolve(this.observed.seen);
   }
 
   stop(): Promise<void> {

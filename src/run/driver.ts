@@ -1,21 +1,27 @@
 /**
- * What the runner needs from a lab: a Driver. One per scenario run; the sim driver
- * (sim-driver.ts) is one implementation, the Docker driver (later) another. The runner only
- * talks to this interface and reads time only from `clock`, so a driver decides whether time is
- * virtual (the simulator: `wait` advances it) or real (Docker: `wait` sleeps).
+ * The Driver port: what the runner needs from a lab. One per scenario run; src/drivers/sim and
+ * src/drivers/docker implement it. The runner only talks to this interface and reads time only
+ * from `clock`, so a driver decides whether time is virtual (the simulator: `wait` advances it)
+ * or real (Docker: `wait` sleeps). A driver reports what it saw (samples, requests, frames on
+ * the wire); the runner does the analysis, once, the same for every driver.
  */
-import type { AnalysisResult } from '../capture';
+import type { CaptureSource, Observation } from '../capture';
 import type { Clock } from '../clock';
+import type { FaultUnit } from '../faults';
 import type { VrrpStateName } from '../vrrp/state-machine';
-import type { LoadedScenario } from './loader';
-import type { DriverName, FaultSpec, Scenario } from './types';
+import type { LoadedScenario } from '../scenario/loader';
+import type { DriverName, Scenario } from '../scenario/types';
+
+export type { FaultUnit } from '../faults';
 
 /**
- * One fault as applied to the lab: a node fault with exactly one node, a partition, or a rogue
- * router. The runner splits a scenario's multi-node faults into these so that each can be
- * healed on its own.
+ * The VRRP and ARP frames seen so far (times in seconds since the lab came up), and where they
+ * were captured. A driver returns the same object again while nothing new was seen.
  */
-export type FaultUnit = FaultSpec;
+export interface Observed {
+  observations: readonly Observation[];
+  sources: CaptureSource[];
+}
 
 /** A fault the driver cannot carry out, found before the run starts. */
 export interface Refusal {
@@ -65,8 +71,8 @@ export interface Driver {
   sample(): Promise<VipSample>;
   /** The prober's requests so far, in time order. */
   probes(): Promise<ProbeRecord[]>;
-  /** The VRRP timeline of the adverts so far (times in seconds since the lab came up). */
-  vrrp(): Promise<AnalysisResult>;
+  /** The frames seen on the wire so far. */
+  observations(): Promise<Observed>;
   /** Stop the prober and captures, tear down (the evidence stays readable). */
   stop(): Promise<void>;
 }

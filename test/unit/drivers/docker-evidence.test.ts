@@ -8,7 +8,7 @@ import {
   rogueConfigText,
   sampledState,
   untar,
-} from '../../../src/scenario/docker-evidence';
+} from '../../../src/drivers/docker/evidence';
 import type { Scenario } from '../../../src/scenario/types';
 
 describe('parseProbeChunk', () => {

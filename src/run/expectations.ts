@@ -2,10 +2,10 @@
  * Expectations checked against what the driver shows: pure functions of a snapshot. Each
  * verdict comes with plain words that name the value and the limit.
  */
-import { formatDuration } from './duration';
+import { formatDuration } from '../scenario/duration';
 import type { ProbeRecord, VipSample } from './driver';
 import type { OutageRecord, SwitchoverRecord } from './result';
-import type { Expectation } from './types';
+import type { Expectation } from '../scenario/types';
 
 export interface Snapshot {
   vip: string;

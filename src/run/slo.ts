@@ -7,9 +7,9 @@
  *   downtime it caused here) happens that often; without it, the availability observed over the
  *   scenario's probing window.
  */
-import { formatDuration } from './duration';
+import { formatDuration } from '../scenario/duration';
 import type { OutageRecord, SloCheck, SloResult } from './result';
-import type { Slo } from './types';
+import type { Slo } from '../scenario/types';
 
 export const SECONDS_PER_YEAR = 365 * 24 * 3600;
 

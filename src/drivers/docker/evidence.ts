@@ -3,18 +3,18 @@
  * cut to their complete records, tar archives (docker cp) unpacked, evidence names, the rogue
  * router's config, the prober's duration bound. No I/O here.
  */
-import type { Observation } from '../capture';
+import type { Observation } from '../../capture';
 import {
   PCAP_GLOBAL_HEADER_LENGTH,
   PCAP_RECORD_HEADER_LENGTH,
   magicOf,
-} from '../capture/pcap-format';
-import { renderKeepalivedConf } from '../keepalived/render';
-import type { VrrpStateName } from '../vrrp/state-machine';
-import type { ProbeRecord } from './driver';
-import { rogueInstance } from './lab';
-import { parseProbeLine } from './probe-record';
-import type { RogueSpec, Scenario } from './types';
+} from '../../capture/pcap-format';
+import { renderKeepalivedConf } from '../../keepalived/render';
+import type { VrrpStateName } from '../../vrrp/state-machine';
+import type { ProbeRecord } from '../../run/driver';
+import { rogueInstance } from '../../scenario/lab';
+import { parseProbeLine } from '../../run/probe-record';
+import type { RogueSpec, Scenario } from '../../scenario/types';
 
 /** Where evidence lives inside the containers. */
 export const LOG_DIR = '/var/log/chaos';
@@ -74,7 +74,7 @@ export function completePcapLength(buf: Uint8Array): number {
   return at;
 }
 
-export { untar, type TarFile } from '../lab/tar';
+export { untar, type TarFile } from '../../lab/tar';
 
 /** Observations with times moved to seconds since the lab's start (`originMs`, epoch ms). */
 export function shiftObservations(observations: Observation[], originMs: number): Observation[] {

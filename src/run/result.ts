@@ -19,7 +19,7 @@
  *      └─ rollback                      the faults healed at the end, pass or fail
  */
 import { z } from 'zod';
-import { DRIVER_NAMES } from './schema';
+import { DRIVER_NAMES } from '../scenario/schema';
 
 const num = z.number();
 const nullableNum = z.number().nullable();

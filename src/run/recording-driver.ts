@@ -1,15 +1,14 @@
 /**
- * A Driver decorator that keeps the evidence the report's timeline needs: the prober's
- * requests and the VRRP analysis as they were when the scenario stopped, and (optionally) VIP
- * samples every `sampleEveryMs` of scenario time. Pure with respect to I/O: it only calls the
+ * A Driver decorator that keeps the VIP samples the report's timeline draws: every sample the
+ * runner takes and (optionally) one every `sampleEveryMs` of scenario time. It only calls the
  * driver it wraps. Sampling splits each `wait` into slices; use it with the simulator (cheap),
  * not with Docker (each sample runs commands in the containers), whose events.jsonl gives the
- * same bands.
+ * same bands. The prober's requests and the VRRP analysis come from the runner (ScenarioRun).
  */
-import type { AnalysisResult } from '../capture';
-import type { Driver, FaultUnit, ProbeRecord, VipSample } from '../scenario/driver';
-import { masterPeriodsOf } from './evidence';
-import type { ScenarioEvidence } from './timeline';
+import { masterPeriodsOf } from '../report/evidence';
+import type { ScenarioEvidence } from '../report/timeline';
+import type { Driver, FaultUnit, Observed, ProbeRecord, VipSample } from './driver';
+import type { ScenarioRun } from './runner';
 
 export interface RecordingOptions {
   /** Take a VIP sample every this many ms of scenario time; null: only the runner's samples. */
@@ -20,16 +19,6 @@ export interface RecordingOptions {
 
 export class RecordingDriver implements Driver {
   private readonly samples: VipSample[] = [];
-  private finalProbes: ProbeRecord[] | null = null;
-  private finalAnalysis: AnalysisResult | null = null;
-  /**
-   * What the runner last read through us, until the lab next changes (start, apply, heal,
-   * wait). The runner reads the evidence after its last heal, right before stop(): stop()
-   * reuses that read instead of fetching the same evidence again (on Docker: an exec and a
-   * copy of every capture).
-   */
-  private lastProbes: ProbeRecord[] | null = null;
-  private lastAnalysis: AnalysisResult | null = null;
 
   constructor(
     private readonly inner: Driver,
@@ -51,23 +40,19 @@ export class RecordingDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    this.changed();
     await this.inner.start();
     if (this.options.sampleEveryMs !== null) await this.sample();
   }
 
   apply(fault: FaultUnit): Promise<void> {
-    this.changed();
     return this.inner.apply(fault).then(() => this.sampleIfRecording());
   }
 
   heal(fault: FaultUnit): Promise<void> {
-    this.changed();
     return this.inner.heal(fault).then(() => this.sampleIfRecording());
   }
 
   async wait(ms: number): Promise<void> {
-    this.changed();
     const every = this.options.sampleEveryMs;
     if (every === null || every <= 0) return this.inner.wait(ms);
     let left = ms;
@@ -86,41 +71,26 @@ export class RecordingDriver implements Driver {
     return s;
   }
 
-  async probes(): Promise<ProbeRecord[]> {
-    const probes = await this.inner.probes();
-    this.lastProbes = probes;
-    return probes;
+  probes(): Promise<ProbeRecord[]> {
+    return this.inner.probes();
   }
 
-  async vrrp(): Promise<AnalysisResult> {
-    const analysis = await this.inner.vrrp();
-    this.lastAnalysis = analysis;
-    return analysis;
+  observations(): Promise<Observed> {
+    return this.inner.observations();
   }
 
-  async stop(): Promise<void> {
-    try {
-      this.finalProbes = this.lastProbes ?? (await this.inner.probes());
-      this.finalAnalysis = this.lastAnalysis ?? (await this.inner.vrrp());
-    } catch {
-      // Evidence that cannot be read stays "not measured".
-    }
-    await this.inner.stop();
+  stop(): Promise<void> {
+    return this.inner.stop();
   }
 
-  /** What was recorded; call after the runner finished (stop() has run). */
-  evidence(): ScenarioEvidence {
+  /** The report's evidence: the samples kept here, the requests and analysis of the run. */
+  evidence(run: ScenarioRun): ScenarioEvidence {
     const e: ScenarioEvidence = {};
-    if (this.finalProbes) e.probes = this.finalProbes;
+    if (run.probes) e.probes = run.probes;
     if (this.samples.length > 0) e.samples = [...this.samples];
-    if (this.finalAnalysis && this.options.names)
-      e.masterPeriods = masterPeriodsOf(this.finalAnalysis, this.options.names);
+    if (run.analysis && this.options.names)
+      e.masterPeriods = masterPeriodsOf(run.analysis, this.options.names);
     return e;
-  }
-
-  private changed(): void {
-    this.lastProbes = null;
-    this.lastAnalysis = null;
   }
 
   private async sampleIfRecording(): Promise<void> {

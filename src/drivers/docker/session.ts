@@ -11,12 +11,12 @@
  * lab, or at close().
  */
 import type Dockerode from 'dockerode';
-import { ChaosError } from '../errors';
-import { DockerLab, specHash, type FoundLab, type StartedLab } from '../lab/docker-lab';
-import { DOCKER_UNAVAILABLE, assertDockerReachable, errorText } from '../lab/docker-support';
-import { ensureImages, type LabImages } from '../lab/images';
-import type { LabSpec } from '../lab/lab-spec';
-import type { HostView } from '../lab/labels';
+import { ChaosError } from '../../errors';
+import { DockerLab, specHash, type FoundLab, type StartedLab } from '../../lab/docker-lab';
+import { DOCKER_UNAVAILABLE, assertDockerReachable, errorText } from '../../lab/docker-support';
+import { ensureImages, type LabImages } from '../../lab/images';
+import type { LabSpec } from '../../lab/lab-spec';
+import type { HostView } from '../../lab/labels';
 
 export const LAB_CONFLICT = 'LAB_CONFLICT';
 /** How long to wait for another chaos process's run-scoped lab of the same name to go. */

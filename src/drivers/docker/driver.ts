@@ -16,15 +16,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeTimeline, observePcapFiles, type AnalysisResult } from '../capture';
-import { ChaosError } from '../errors';
-import type { StartedLab } from '../lab/docker-lab';
-import { errorText } from '../lab/docker-support';
-import { FAULTS, type FaultContext } from '../lab/faults';
-import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../lab/lab-status';
-import type { LabSpec } from '../lab/lab-spec';
-import type { Clock } from '../clock';
-import type { VrrpStateName } from '../vrrp/state-machine';
+import { observePcapFiles } from '../../capture';
+import { clockSince, type Clock } from '../../clock';
+import { ChaosError, INTERRUPTED } from '../../errors';
+import { dockerActions, type DockerAction, type FaultUnit } from '../../faults';
+import type { StartedLab } from '../../lab/docker-lab';
+import { errorText } from '../../lab/docker-support';
+import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../../lab/lab-status';
+import type { LabSpec } from '../../lab/lab-spec';
+import type { VrrpStateName } from '../../vrrp/state-machine';
 import {
   CAPTURE_FILTER,
   LOG_DIR,
@@ -32,20 +32,18 @@ import {
   completePcapLength,
   parseProbeChunk,
   proberDurationS,
-  rogueConfigText,
   sampledState,
   shiftObservations,
   untar,
-} from './docker-evidence';
-import type { DockerSession } from './docker-session';
-import type { Driver, DriverFactory, FaultUnit, ProbeRecord, Refusal, VipSample } from './driver';
-import type { LoadedScenario } from './loader';
-import { STEADY_STATE_TIMEOUT_MS } from './runner';
-import type { RogueSpec, Scenario } from './types';
+} from './evidence';
+import type { DockerSession } from './session';
+import type { Driver, DriverFactory, Observed, ProbeRecord, VipSample } from '../../run/driver';
+import type { LoadedScenario } from '../../scenario/loader';
+import { STEADY_STATE_TIMEOUT_MS } from '../../run/runner';
+import type { Scenario } from '../../scenario/types';
+import { dockerRefusals } from './refusals';
 
-export const DOCKER_FAULT_UNSUPPORTED = 'DOCKER_FAULT_UNSUPPORTED';
-export const DOCKER_NETEM_UNSUPPORTED = 'DOCKER_NETEM_UNSUPPORTED';
-export const INTERRUPTED = 'INTERRUPTED';
+export { DOCKER_FAULT_UNSUPPORTED, DOCKER_NETEM_UNSUPPORTED } from './refusals';
 
 /** Matches the prober's command line but not the shell that runs pkill with it. */
 const PROBER_PATTERN = PROBER_MAIN.replace(/main\.js$/, '[m]ain.js');
@@ -63,20 +61,6 @@ export interface DockerDriverDeps {
   tag: string;
 }
 
-/** Scenario fault kind -> fault table name (src/lab/faults.ts). */
-const TABLE_NAME: Record<Exclude<FaultUnit['kind'], 'rogue-advert'>, string> = {
-  'power-off': 'power-off',
-  'graceful-stop': 'graceful-stop',
-  'network-down': 'network-down',
-  'kill-process': 'kill-process',
-  'block-multicast': 'block-multicast',
-  'block-vrrp': 'block-vrrp',
-  partition: 'partition',
-  pause: 'pause',
-  loss: 'loss',
-  delay: 'delay',
-};
-
 export class DockerDriver implements Driver {
   readonly name = 'docker' as const;
   /** A sample costs one exec per node (about 50-150 ms); polling faster gains nothing. */
@@ -87,14 +71,15 @@ export class DockerDriver implements Driver {
   private lab: StartedLab | undefined;
   private readonly captureCount = new Map<string, number>();
   private readonly logOffsets = new Map<string, number[]>();
-  private readonly rogues = new Map<string, RogueSpec>();
+  /** Rogue routers started by a fault and not yet removed. */
+  private readonly rogues = new Set<string>();
   private readonly paused = new Set<string>();
   private readonly lastSeen = new Map<string, { state: VrrpStateName; owner: boolean }>();
   private readonly probeLog: ProbeRecord[] = [];
   private probeOffset = 0;
   private probeCarry = '';
   private readonly samples: VipSample[] = [];
-  private analysis: { key: string; result: AnalysisResult } | undefined;
+  private observed: { key: string; seen: Observed } | undefined;
   private stopped = false;
 
   constructor(
@@ -104,7 +89,7 @@ export class DockerDriver implements Driver {
   ) {
     this.scenario = loaded.scenario;
     this.origin = deps.now();
-    this.clock = { now: () => this.deps.now() - this.origin };
+    this.clock = clockSince({ now: () => this.deps.now() }, () => this.origin);
   }
 
   private get spec(): LabSpec {
@@ -137,46 +122,8 @@ export class DockerDriver implements Driver {
     return `${LOG_DIR}/prober-${this.deps.tag}.jsonl`;
   }
 
-  refusals(): Refusal[] {
-    const out: Refusal[] = [];
-    const roles = new Map(this.spec.nodes.map((n) => [n.name, n.role]));
-    this.scenario.steps.forEach((step, i) => {
-      if (step.kind !== 'fault') return;
-      const f = step.fault;
-      if (f.kind === 'rogue-advert') return;
-      if ((f.kind === 'loss' || f.kind === 'delay') && this.session.netem === false)
-        out.push({
-          step: i,
-          code: DOCKER_NETEM_UNSUPPORTED,
-          message: `${f.kind}: this kernel has no tc netem (sch_netem), so packets cannot be ${f.kind === 'loss' ? 'dropped' : 'delayed'} here (the simulator can: --driver sim)`,
-        });
-      if (f.kind === 'partition') {
-        if (!f.between.flat().some((n) => roles.get(n) === 'web'))
-          out.push({
-            step: i,
-            code: DOCKER_FAULT_UNSUPPORTED,
-            message: `partition ${f.between[0].join(',')} | ${f.between[1].join(',')}: one side needs a web node (iptables runs in web nodes only)`,
-          });
-        return;
-      }
-      const def = FAULTS.find((d) => d.name === TABLE_NAME[f.kind]);
-      for (const node of f.nodes) {
-        const role = roles.get(node);
-        if (role === 'prober')
-          out.push({
-            step: i,
-            code: DOCKER_FAULT_UNSUPPORTED,
-            message: `${f.kind} on ${node}: the prober records the evidence; it cannot be a target`,
-          });
-        else if (def && role !== undefined && !def.roles.includes(role))
-          out.push({
-            step: i,
-            code: DOCKER_FAULT_UNSUPPORTED,
-            message: `${f.kind} on ${node}: ${node} is the ${role} node (${f.kind} applies to ${def.roles.join(', ')} nodes)`,
-          });
-      }
-    });
-    return out;
+  refusals(): ReturnType<Driver['refusals']> {
+    return dockerRefusals(this.scenario, { netem: this.session.netem });
   }
 
   private throwIfInterrupted(): void {
@@ -239,68 +186,37 @@ export class DockerDriver implements Driver {
     ]);
   }
 
-  private params(f: FaultUnit): Omit<FaultContext, 'gateway'> {
-    switch (f.kind) {
-      case 'kill-process':
-        return { process: f.process };
-      case 'block-multicast':
-      case 'block-vrrp':
-        return { direction: f.direction };
-      case 'loss':
-        return { rate: f.rate };
-      case 'delay':
-        return { latencyMs: f.latencyMs, jitterMs: f.jitterMs };
-      default:
-        return {};
-    }
-  }
-
-  /** The per-node actions of a unit: (node, fault-table name, params). */
-  private actions(
-    f: Exclude<FaultUnit, { kind: 'rogue-advert' }>,
-  ): { node: string; params: Omit<FaultContext, 'gateway'> }[] {
-    if (f.kind !== 'partition') return f.nodes.map((node) => ({ node, params: this.params(f) }));
-    const address = (n: string): string => this.spec.nodes.find((x) => x.name === n)?.address ?? n;
-    const isWeb = (n: string): boolean => this.spec.nodes.find((x) => x.name === n)?.role === 'web';
-    const [a, b] = f.between;
-    return [
-      ...a.filter(isWeb).map((node) => ({ node, params: { peers: b.map(address) } })),
-      ...b.filter(isWeb).map((node) => ({ node, params: { peers: a.map(address) } })),
-    ];
-  }
-
   async apply(f: FaultUnit): Promise<void> {
     this.throwIfInterrupted();
-    const lab = this.started;
-    if (f.kind === 'rogue-advert') {
-      this.rogues.set(f.rogue.name, f.rogue);
-      await lab.startRogue({
-        name: f.rogue.name,
-        address: f.rogue.address,
-        configText: rogueConfigText(f.rogue, this.spec.vip),
-        image: this.session.images.web,
-      });
-      return;
-    }
-    for (const { node, params } of this.actions(f)) {
-      await lab.fault(TABLE_NAME[f.kind], node, 'apply', { params });
-      if (f.kind === 'pause') this.paused.add(node);
-    }
+    for (const action of dockerActions(f, this.spec, 'apply')) await this.carryOut(action);
   }
 
   async heal(f: FaultUnit): Promise<void> {
-    const lab = this.started;
-    if (f.kind === 'rogue-advert') {
-      await lab.removeRogue(f.rogue.name);
-      this.rogues.delete(f.rogue.name);
-      this.lastSeen.delete(f.rogue.name);
-      return;
-    }
-    for (const { node, params } of this.actions(f)) {
-      await lab.fault(TABLE_NAME[f.kind], node, 'heal', { params });
-      if (f.kind === 'pause') this.paused.delete(node);
+    for (const action of dockerActions(f, this.spec, 'heal')) {
+      await this.carryOut(action);
       // A capture dies with its node (power-off), its link (network-down): start another.
-      if (this.captureNodes().includes(node)) await this.startCapture(node);
+      if ('node' in action && this.captureNodes().includes(action.node))
+        await this.startCapture(action.node);
+    }
+  }
+
+  /** One action of a fault's Docker plan (src/faults): steps in a node, or a rogue router. */
+  private async carryOut(action: DockerAction): Promise<void> {
+    const lab = this.started;
+    if ('startRogue' in action) {
+      this.rogues.add(action.startRogue.name);
+      await lab.startRogue({ ...action.startRogue, image: this.session.images.web });
+    } else if ('removeRogue' in action) {
+      await lab.removeRogue(action.removeRogue);
+      this.rogues.delete(action.removeRogue);
+      this.lastSeen.delete(action.removeRogue);
+    } else {
+      await lab.runSteps(action.node, action.steps);
+      // A frozen node answers no exec: its samples repeat what it showed last.
+      for (const step of action.steps) {
+        if (step.do === 'pause') this.paused.add(action.node);
+        if (step.do === 'unpause') this.paused.delete(action.node);
+      }
     }
   }
 
@@ -322,7 +238,7 @@ export class DockerDriver implements Driver {
   async sample(): Promise<VipSample> {
     const lab = this.started;
     const vip = this.spec.vip;
-    const nodes = [...this.webNodes(), ...this.rogues.keys()];
+    const nodes = [...this.webNodes(), ...this.rogues];
     const seen = await Promise.all(
       nodes.map(async (node): Promise<{ state: VrrpStateName; owner: boolean }> => {
         if (this.paused.has(node))
@@ -390,19 +306,19 @@ export class DockerDriver implements Driver {
     return files.sort();
   }
 
-  async vrrp(): Promise<AnalysisResult> {
-    if (!this.lab) return analyzeTimeline([], { sources: [] });
+  /** The frames of the pcaps so far (copied into the evidence folder), times since the lab came up. */
+  async observations(): Promise<Observed> {
+    if (!this.lab) return { observations: [], sources: [] };
     const files = await this.fetchPcaps();
     const key = files.map((f) => `${f}:${fs.statSync(f).size}`).join('|');
-    if (this.analysis?.key === key) return this.analysis.result;
-    let result: AnalysisResult;
-    if (files.length === 0) result = analyzeTimeline([], { sources: [] });
-    else {
+    if (this.observed?.key === key) return this.observed.seen;
+    let seen: Observed = { observations: [], sources: [] };
+    if (files.length > 0) {
       const { observations, sources } = await observePcapFiles(files);
-      result = analyzeTimeline(shiftObservations(observations, this.origin), { sources });
+      seen = { observations: shiftObservations(observations, this.origin), sources };
     }
-    this.analysis = { key, result };
-    return result;
+    this.observed = { key, seen };
+    return seen;
   }
 
   /** Stop prober and captures (SIGINT: complete files), copy the evidence, release the lab. */
@@ -456,7 +372,7 @@ export class DockerDriver implements Driver {
         }),
       ),
     );
-    for (const rogue of this.rogues.keys())
+    for (const rogue of this.rogues)
       await tolerate(`remove ${rogue}`, () => lab.removeRogue(rogue));
     if (failures.length > 0)
       fs.writeFileSync(path.join(dir, 'evidence-errors.txt'), `${failures.join('\n')}\n`);
@@ -483,8 +399,8 @@ export function createDockerDriverFactory(
   return (loaded) => {
     count++;
     return new DockerDriver(loaded, session, {
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => session.deps.now(),
+      sleep: (ms) => session.deps.sleep(ms),
       evidenceDir: evidenceDirFor(loaded),
       tag: `${session.deps.newRunId()}-${count}`,
     });

@@ -1,0 +1,63 @@
+/**
+ * Docker as a suite's driver: one DockerSession for the suite (labs reused when identical);
+ * evidence in --out DIR, default runs/<UTC timestamp>-<scenario>, one folder per scenario.
+ */
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { faultDef } from '../../faults';
+import { systemLabDeps } from '../../lab/docker-lab';
+import { packageRoot } from '../../lab/docker-support';
+import type { LoadedScenario } from '../../scenario/loader';
+import { scenarioFaults } from '../../scenario/normalise';
+import { DRIVER_FAULT_UNSUPPORTED, type DriverKitFactory } from '../../run/suite';
+import { createDockerDriverFactory } from './driver';
+import { defaultOutDir, evidenceFolder } from './evidence';
+import { DockerSession } from './session';
+
+/** Whether a scenario has a fault that needs tc netem (probed once before the run). */
+const needsNetem = (l: LoadedScenario): boolean =>
+  scenarioFaults(l.scenario).some((f) => faultDef(f.kind).docker.needs === 'netem');
+
+export const dockerKit: DriverKitFactory = ({ out, scenarios, log }) => {
+  const docker = new Dockerode();
+  const deps = systemLabDeps(docker);
+  const session = new DockerSession({
+    ...deps,
+    rootDir: packageRoot(),
+    progress: (line) => log(line),
+  });
+  const outDir =
+    out ??
+    defaultOutDir(
+      deps.now(),
+      scenarios.map((l) => l.scenario.name),
+    );
+  const folders = new Map<LoadedScenario, string>();
+  const taken = new Set<string>();
+  for (const l of scenarios) {
+    const f = evidenceFolder(l.scenario.name, taken);
+    taken.add(f);
+    folders.set(l, path.join(outDir, f));
+  }
+  return {
+    name: 'docker',
+    factory: createDockerDriverFactory(
+      session,
+      (l) => folders.get(l) ?? path.join(outDir, evidenceFolder(l.scenario.name, taken)),
+    ),
+    prepare: (ls) => session.open({ needsNetem: ls.some(needsNetem) }),
+    interrupt: (reason) => session.interrupt(reason),
+    close: () => session.close(),
+    outDir,
+    // Each sample runs commands in the containers; the daemons' event logs draw the bands.
+    sampleEveryMs: null,
+    refusalCode: DRIVER_FAULT_UNSUPPORTED,
+    engineVersion: async () => {
+      try {
+        return (await docker.version()).Version;
+      } catch {
+        return null;
+      }
+    },
+  };
+};

@@ -1,0 +1,57 @@
+/**
+ * What the Docker driver cannot run, found before the run starts, from the fault catalog: a
+ * fault on a node of a role it does not apply to, the prober as a target (it records the
+ * evidence), a kernel feature the fault needs and this machine lacks (tc netem), and each
+ * fault's own refusal (a partition with no web node on either side). Pure.
+ */
+import { faultDef, type FaultSpec } from '../../faults';
+import type { Refusal } from '../../run/driver';
+import type { Scenario } from '../../scenario/types';
+
+export const DOCKER_FAULT_UNSUPPORTED = 'DOCKER_FAULT_UNSUPPORTED';
+export const DOCKER_NETEM_UNSUPPORTED = 'DOCKER_NETEM_UNSUPPORTED';
+
+export interface DockerCapabilities {
+  /** Whether the kernel has sch_netem (undefined: not probed). */
+  netem: boolean | undefined;
+}
+
+function faultRefusals(
+  f: FaultSpec,
+  scenario: Scenario,
+  caps: DockerCapabilities,
+): Omit<Refusal, 'step'>[] {
+  const def = faultDef(f.kind);
+  const out: Omit<Refusal, 'step'>[] = [];
+  if (def.docker.needs === 'netem' && caps.netem === false)
+    out.push({
+      code: DOCKER_NETEM_UNSUPPORTED,
+      message: `${f.kind}: this kernel has no tc netem (sch_netem), so packets cannot be ${f.kind === 'loss' ? 'dropped' : 'delayed'} here (the simulator can: --driver sim)`,
+    });
+  const own = def.docker.refuse?.(f, scenario.lab);
+  if (own) out.push({ code: DOCKER_FAULT_UNSUPPORTED, message: own });
+  if (!('nodes' in f)) return out;
+  const roles = new Map(scenario.lab.nodes.map((n) => [n.name, n.role]));
+  for (const node of f.nodes) {
+    const role = roles.get(node);
+    if (role === 'prober')
+      out.push({
+        code: DOCKER_FAULT_UNSUPPORTED,
+        message: `${f.kind} on ${node}: the prober records the evidence; it cannot be a target`,
+      });
+    else if (role !== undefined && !def.docker.roles.includes(role))
+      out.push({
+        code: DOCKER_FAULT_UNSUPPORTED,
+        message: `${f.kind} on ${node}: ${node} is the ${role} node (${f.kind} applies to ${def.docker.roles.join(', ')} nodes)`,
+      });
+  }
+  return out;
+}
+
+export function dockerRefusals(scenario: Scenario, caps: DockerCapabilities): Refusal[] {
+  return scenario.steps.flatMap((step, i) =>
+    step.kind === 'fault'
+      ? faultRefusals(step.fault, scenario, caps).map((r) => ({ step: i, ...r }))
+      : [],
+  );
+}

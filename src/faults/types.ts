@@ -1,0 +1,191 @@
+/**
+ * What a fault is: one record with everything the rest of chaos needs to know about it (see
+ * docs/adding-a-fault.md). The scenario schema, the JSON Schema, normalisation, the runner's
+ * descriptions and heal matching, both drivers' refusals and plans, `chaos fault --list` and the
+ * fault table of docs/scenarios.md all read these records; nobody switches on a fault's name.
+ * Pure: the Docker part returns plans (data), the simulator part calls the fault primitives of
+ * the simulator it is given.
+ */
+import type { z } from 'zod';
+import type { SimNodeSpec } from '../sim/simulator';
+import type { Direction } from '../scenario/primitives';
+import type { IssuePath, PathIssue } from '../scenario/path-issue';
+
+export type { Direction } from '../scenario/primitives';
+export type NodeRole = 'web' | 'mysql' | 'prober';
+
+/** A foreign router on the LAN (the rogue-advert fault). */
+export interface RogueSpec {
+  name: string;
+  address: string;
+  priority: number;
+  /** null: no authentication. */
+  password: string | null;
+  vrid: number;
+  advertIntervalMs: number;
+}
+
+/** How a fault names what it hits. */
+export type TargetKind = 'nodes' | 'between' | 'rogue';
+export interface Targets {
+  /** Lab nodes (`node:` or `nodes:` in the file); applied and healed one node at a time. */
+  nodes: { nodes: string[] };
+  /** Two node sets that lose each other. */
+  between: { between: [string[], string[]] };
+  /** A router the fault brings onto the LAN. */
+  rogue: { rogue: RogueSpec };
+}
+
+/** A fault as a scenario states it: its kind, its targets and its parameters. */
+export type SpecOf<K extends string, T extends TargetKind, P> = { kind: K } & Targets[T] & P;
+
+/** A step of a Docker plan. Heal plans are idempotent: healing what is not broken changes nothing. */
+export type FaultStep =
+  /** Run a command in the node; a non-zero exit fails the step unless `mayFail`. */
+  | { do: 'exec'; cmd: string[]; mayFail?: boolean }
+  /** SIGKILL the container (docker kill); already stopped is fine. */
+  | { do: 'kill' }
+  /** Start the container (docker start); already running is fine. */
+  | { do: 'start' }
+  /** Wait until the node is ready again (web: nginx and VRRP running; mysql: mysql-ready). */
+  | { do: 'wait-ready' }
+  /** Freeze every process of the container (docker pause); already paused is fine. */
+  | { do: 'pause' }
+  /** Thaw it (docker unpause); not paused is fine. */
+  | { do: 'unpause' };
+
+/** What the Docker driver does for one fault unit: steps in lab nodes, or a rogue router. */
+export type DockerAction =
+  | { node: string; steps: FaultStep[] }
+  | { startRogue: { name: string; address: string; configText: string } }
+  | { removeRogue: string };
+
+/** The lab as a fault plan sees it. */
+export interface FaultLab {
+  gateway: string;
+  vip: string;
+  vrid: number;
+  subnet: string;
+  nodes: readonly { name: string; role: NodeRole; address: string }[];
+}
+
+/** The simulator's fault primitives (src/sim/simulator.ts), and the driver's view of rogues. */
+export interface SimFaultContext {
+  powerOff(node: string): void;
+  powerOn(node: string): void;
+  gracefulStop(node: string): void;
+  startDaemon(node: string): void;
+  linkDown(node: string): void;
+  linkUp(node: string): void;
+  blockMulticast(node: string, direction: Direction): void;
+  unblockMulticast(node: string, direction: Direction): void;
+  blockVrrp(from: string, to: string): void;
+  unblockVrrp(from: string, to: string): void;
+  partition(a: string[], b: string[]): void;
+  healPartition(a: string[], b: string[]): void;
+  loss(node: string, rate: number): void;
+  delay(node: string, ms: number, jitterMs: number): void;
+  killProcess(node: string, process: string): void;
+  startProcess(node: string, process: string): void;
+  /** Every simulated node (rogues included). */
+  nodeNames(): string[];
+  /** A rogue router boots (appears in the samples) or goes. */
+  rogueOn(name: string): void;
+  rogueOff(name: string): void;
+}
+
+/** A heal step as normalised: which applied faults it heals (unset fields match any). */
+export interface HealSpec {
+  kind: string;
+  nodes?: string[];
+  between?: [string[], string[]];
+  rogue?: string;
+  /** The faults' heal options given (kill-process: process; blocks: direction). */
+  options?: Record<string, unknown>;
+}
+
+export interface NormaliseContext {
+  lab: FaultLab;
+  /** Where the step is in the document. */
+  at: IssuePath;
+  issue(problem: PathIssue): void;
+}
+
+/** A `chaos fault` name that means this fault with some parameters (kill-nginx). */
+export interface FaultAlias {
+  name: string;
+  healName: string;
+  description: string;
+  params: Record<string, unknown>;
+}
+
+export interface DockerPart<S> {
+  /** The node roles it applies to on Docker. */
+  roles: readonly NodeRole[];
+  /** How it is done on Docker (`chaos fault --list`, docs). */
+  how: string;
+  /** A kernel feature it needs (probed before the run; refused without). */
+  needs?: 'netem';
+  apply(unit: S, lab: FaultLab): DockerAction[];
+  heal(unit: S, lab: FaultLab): DockerAction[];
+  /** Why Docker cannot run this fault in this lab (checked before the run), or null. */
+  refuse?(spec: S, lab: FaultLab): string | null;
+}
+
+export interface SimPart<S> {
+  /** How the simulator models it (docs). */
+  how: string;
+  apply(unit: S, sim: SimFaultContext): void;
+  heal(unit: S, sim: SimFaultContext): void;
+  /** What the simulation needs from the start: processes to track, nodes to add. */
+  prepare?(
+    spec: S,
+    lab: FaultLab,
+  ): { processes?: { node: string; name: string }[]; nodes?: SimNodeSpec[] };
+}
+
+export interface FaultDefinition<
+  K extends string,
+  T extends TargetKind,
+  O extends z.ZodRawShape,
+  P = Record<never, never>,
+> {
+  kind: K;
+  /** The heal's name (`chaos fault power-on X` = `chaos heal power-off X`). */
+  healName: string;
+  aliases?: readonly FaultAlias[];
+  /** Other names of the heal (`chaos heal unblock` for unblock-multicast). */
+  healAliases?: readonly string[];
+  /** What it does, in one line (the JSON Schema and docs). */
+  summary: string;
+  target: T;
+  /** Targets must run VRRP (web nodes). */
+  vrrpTargets?: boolean;
+  /** The file's options beyond the targets and `note` (zod shape, in the order written). */
+  options: O;
+  /** Options a heal step may give to pick which applied units it heals. */
+  healOptions?: z.ZodRawShape;
+  /** Schema-valid options -> the spec's parameters, defaults filled in (default: none). */
+  normalise?(input: z.output<z.ZodObject<O>>, ctx: NormaliseContext): P;
+  /** A heal of a node unit that was never applied: the parameters to heal it with (default none). */
+  healParams?(heal: HealSpec): P;
+  describe(spec: SpecOf<K, T, P>): string;
+  /** Rules across the scenario's steps of this fault (one call with all of them). */
+  check?(
+    specs: readonly { spec: SpecOf<K, T, P>; at: IssuePath }[],
+    labNodes: readonly string[],
+  ): PathIssue[];
+  docker: DockerPart<SpecOf<K, T, P>>;
+  /** The simulator's model of it, or why it has none (refused before the run). */
+  sim: SimPart<SpecOf<K, T, P>> | { unsupported: string };
+}
+
+/** Type-checks a fault record; the registry (index.ts) lists them. */
+export function defineFault<
+  K extends string,
+  T extends TargetKind,
+  O extends z.ZodRawShape,
+  P = Record<never, never>,
+>(def: FaultDefinition<K, T, O, P>): FaultDefinition<K, T, O, P> {
+  return def;
+}

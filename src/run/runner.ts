@@ -1,0 +1,297 @@
+/**
+ * The runner: one scenario over one Driver. Brings the lab up, waits for the steady state (one
+ * VIP owner, the prober succeeding), runs the steps, heals every fault it applied (pass or
+ * fail), then turns the evidence into a ScenarioResult (result.ts): the VRRP analysis is done
+ * here, once, from the frames the driver observed. It reads time only from the driver's clock,
+ * so the same code runs in virtual time (sim) and real time (Docker).
+ *
+ * Failures: the first failed expectation stops the steps (the rest are `skipped`); a driver
+ * error makes the scenario `error` (exit 3 at the CLI). Either way the rollback runs.
+ */
+import { analyzeTimeline, type AnalysisResult } from '../capture';
+import { ChaosError } from '../errors';
+import { broughtNodes, describeFault, faultUnits, healMatches, unitsFromHeal } from '../faults';
+import { formatDuration } from '../scenario/duration';
+import type { LoadedScenario } from '../scenario/loader';
+import { scenarioFaults } from '../scenario/normalise';
+import type { Scenario, Step } from '../scenario/types';
+import { describeStep } from './describe';
+import type { Driver, FaultUnit, Observed, ProbeRecord } from './driver';
+import {
+  outagesFromProbes,
+  probeSummary,
+  splitBrainOf,
+  switchoversOf,
+  type AddressBook,
+} from './evidence';
+import { runExpect, type ExpectContext } from './expect';
+import type { RollbackRecord, ScenarioResult, StepResult } from './result';
+import { checkSlo } from './slo';
+
+export const STEADY_STATE_TIMEOUT = 'STEADY_STATE_TIMEOUT';
+/** How long the lab may take to reach one VIP owner and a succeeding prober. */
+export const STEADY_STATE_TIMEOUT_MS = 30_000;
+
+const sec = (ms: number): number => ms / 1000;
+
+export interface RunScenarioOptions {
+  seed: number | null;
+}
+
+/** A scenario's result, with the evidence it was computed from (null: not read). */
+export interface ScenarioRun {
+  result: ScenarioResult;
+  /** Every prober request, as the runner last read them (after its last heal). */
+  probes: ProbeRecord[] | null;
+  /** The VRRP timeline of everything observed. */
+  analysis: AnalysisResult | null;
+}
+
+/** Lab addresses and the routers faults bring -> node names. */
+function addressBook(scenario: Scenario): AddressBook {
+  const book = new Map<string, string>();
+  for (const n of scenario.lab.nodes) book.set(n.address, n.name);
+  for (const f of scenarioFaults(scenario))
+    for (const n of broughtNodes(f)) book.set(n.address, n.name);
+  return book;
+}
+
+function initialResult(
+  loaded: LoadedScenario,
+  driver: Driver,
+  seed: number | null,
+): ScenarioResult {
+  const { scenario } = loaded;
+  return {
+    file: loaded.file,
+    name: scenario.name,
+    description: scenario.description,
+    driver: driver.name,
+    seed,
+    status: 'passed',
+    passed: true,
+    steadyAt: null,
+    end: 0,
+    steps: scenario.steps.map((step, index) => {
+      const r: StepResult = {
+        index,
+        kind: step.kind,
+        description: describeStep(step, scenario.lab.vip),
+        start: null,
+        end: null,
+        outcome: 'skipped',
+      };
+      if (step.note !== undefined) r.note = step.note;
+      return r;
+    }),
+    expectations: [],
+    switchovers: [],
+    splitBrain: [],
+    outages: [],
+    downtimeSeconds: 0,
+    probes: probeSummary([], scenario.probe.intervalMs),
+    slo: null,
+    rollback: [],
+  };
+}
+
+/** The VRRP analysis of the driver's observations, redone only when it saw something new. */
+function analyser(driver: Driver): () => Promise<AnalysisResult> {
+  let cache: { observed: Observed; result: AnalysisResult } | undefined;
+  return async () => {
+    const observed = await driver.observations();
+    if (cache?.observed !== observed)
+      cache = {
+        observed,
+        result: analyzeTimeline(observed.observations, { sources: observed.sources }),
+      };
+    return cache.result;
+  };
+}
+
+/** Wait for one VIP owner and a succeeding prober; the time it was reached (ms). */
+async function reachSteadyState(driver: Driver, vip: string): Promise<number> {
+  const deadline = driver.clock.now() + STEADY_STATE_TIMEOUT_MS;
+  for (;;) {
+    const sample = await driver.sample();
+    const last: ProbeRecord | undefined = (await driver.probes()).at(-1);
+    if (sample.owners.length === 1 && last?.ok === true) return driver.clock.now();
+    if (driver.clock.now() >= deadline)
+      throw new ChaosError(
+        STEADY_STATE_TIMEOUT,
+        `no steady state after ${formatDuration(STEADY_STATE_TIMEOUT_MS)}: VIP ${vip} owners: ${sample.owners.join(', ') || 'none'}, last request ${last?.ok ? 'ok' : 'failed'}`,
+      );
+    await driver.wait(driver.pollIntervalMs);
+  }
+}
+
+/** The run of the steps: faults applied and still active, and whether an expectation failed. */
+interface StepRun {
+  active: FaultUnit[];
+  failed: boolean;
+}
+
+async function runStep(
+  c: ExpectContext,
+  scenario: Scenario,
+  result: ScenarioResult,
+  run: StepRun,
+  index: number,
+  step: Step,
+): Promise<void> {
+  const { driver } = c;
+  const r = result.steps[index]!;
+  switch (step.kind) {
+    case 'fault':
+      for (const unit of faultUnits(step.fault)) {
+        await driver.apply(unit);
+        run.active.push(unit);
+      }
+      r.outcome = 'done';
+      break;
+    case 'heal': {
+      const matched = run.active.filter((u) => healMatches(step.heal, u));
+      const units =
+        matched.length > 0 ? matched : unitsFromHeal(step.heal, scenarioFaults(scenario));
+      for (const unit of units) {
+        await driver.heal(unit);
+        const i = run.active.indexOf(unit);
+        if (i >= 0) run.active.splice(i, 1);
+      }
+      r.outcome = 'done';
+      if (units.length === 0) r.message = 'nothing to heal';
+      break;
+    }
+    case 'wait':
+      await driver.wait(step.ms);
+      r.outcome = 'done';
+      break;
+    case 'expect': {
+      const verdict = await runExpect(c, index, step);
+      result.expectations.push(verdict);
+      r.outcome = verdict.passed ? 'passed' : 'failed';
+      r.message = verdict.message;
+      if (!verdict.passed) {
+        run.failed = true;
+        result.failure ??= `step ${index + 1}: ${verdict.message}`;
+      }
+      break;
+    }
+  }
+}
+
+/** Heal whatever is still applied, last applied first; each heal's outcome is recorded. */
+async function rollback(driver: Driver, active: readonly FaultUnit[]): Promise<RollbackRecord[]> {
+  const records: RollbackRecord[] = [];
+  for (const unit of [...active].reverse()) {
+    const record: RollbackRecord = {
+      fault: describeFault(unit),
+      at: sec(driver.clock.now()),
+      ok: true,
+    };
+    try {
+      await driver.heal(unit);
+    } catch (error) {
+      record.ok = false;
+      record.error = error instanceof Error ? error.message : String(error);
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+/** The steps from the steady state on; errors become the result's `error`. */
+async function runSteps(
+  c: ExpectContext,
+  scenario: Scenario,
+  result: ScenarioResult,
+  run: StepRun,
+): Promise<void> {
+  const now = (): number => c.driver.clock.now();
+  try {
+    await c.driver.start();
+    c.steadyMs = await reachSteadyState(c.driver, c.vip);
+    result.steadyAt = sec(c.steadyMs);
+    for (const [index, step] of scenario.steps.entries()) {
+      const r = result.steps[index]!;
+      r.start = sec(now());
+      r.outcome = 'error';
+      await runStep(c, scenario, result, run, index, step);
+      r.end = sec(now());
+      if (run.failed) break;
+    }
+  } catch (error) {
+    result.status = 'error';
+    result.error = {
+      code: error instanceof ChaosError ? error.code : 'DRIVER_FAILED',
+      message: error instanceof Error ? error.message : String(error),
+    };
+    const running = result.steps.find((s) => s.outcome === 'error');
+    if (running) {
+      running.end = sec(now());
+      running.message = result.error.message;
+    }
+  } finally {
+    result.rollback = await rollback(c.driver, run.active);
+  }
+}
+
+/** Evidence, from the steady state on, into the result; what was read. */
+async function collectEvidence(
+  c: ExpectContext,
+  scenario: Scenario,
+  result: ScenarioResult,
+  run: StepRun,
+): Promise<{ probes: ProbeRecord[]; analysis: AnalysisResult }> {
+  const endMs = c.driver.clock.now();
+  result.end = sec(endMs);
+  const all = await c.driver.probes();
+  const probes = all.filter((p) => p.t >= c.steadyMs);
+  const analysis = await c.analysis();
+  result.outages = outagesFromProbes(probes);
+  result.downtimeSeconds = result.outages.reduce((s, o) => s + o.durationSeconds, 0);
+  result.probes = probeSummary(probes, scenario.probe.intervalMs);
+  result.switchovers = switchoversOf(analysis, c.names).filter((s) => s.at >= sec(c.steadyMs));
+  result.splitBrain = splitBrainOf(analysis, c.names).filter((b) => b.end >= sec(c.steadyMs));
+  if (scenario.slo) {
+    result.slo = checkSlo(scenario.slo, result.outages, sec(endMs - c.steadyMs));
+    const miss = result.slo.checks.find((ch) => !ch.passed);
+    if (miss && result.status !== 'error') {
+      run.failed = true;
+      result.failure ??= `objective: ${miss.message}`;
+    }
+  }
+  return { probes: all, analysis };
+}
+
+export async function runScenario(
+  loaded: LoadedScenario,
+  driver: Driver,
+  options: RunScenarioOptions,
+): Promise<ScenarioRun> {
+  const { scenario } = loaded;
+  const result = initialResult(loaded, driver, options.seed);
+  if (scenario.drivers.length > 0 && !scenario.drivers.includes(driver.name)) {
+    result.status = 'skipped';
+    result.notice = `skipped: this scenario runs on the ${scenario.drivers.join(' or ')} driver only`;
+    return { result, probes: null, analysis: null };
+  }
+  const c: ExpectContext = {
+    driver,
+    vip: scenario.lab.vip,
+    names: addressBook(scenario),
+    steadyMs: 0,
+    analysis: analyser(driver),
+  };
+  const run: StepRun = { active: [], failed: false };
+  await runSteps(c, scenario, result, run);
+  let evidence: { probes: ProbeRecord[]; analysis: AnalysisResult };
+  try {
+    evidence = await collectEvidence(c, scenario, result, run);
+  } finally {
+    await driver.stop();
+  }
+  if (result.status !== 'error' && run.failed) result.status = 'failed';
+  result.passed = result.status === 'passed';
+  return { result, ...evidence };
+}

@@ -1,0 +1,85 @@
+/**
+ * One fault given outside a scenario file (`chaos fault NAME NODE -o key=value`): checked by
+ * the same schema and normalised by the same code as a fault step of a file. Pure.
+ */
+import { InputError } from '../errors';
+import {
+  dockerActions,
+  resolveFaultName,
+  unitsFromHeal,
+  type DockerAction,
+  type FaultLab,
+  type FaultSpec,
+  type ResolvedFaultName,
+} from '../faults';
+import { faultSpec } from './normalise';
+import type { PathIssue } from './path-issue';
+import { faultStepSchema } from './schema';
+import type { ScenarioLab } from './types';
+
+export const FAULT_BAD_PARAMETER = 'FAULT_BAD_PARAMETER';
+export const FAULT_NOT_APPLICABLE = 'FAULT_NOT_APPLICABLE';
+
+const where = (p: readonly (string | number)[]): string => (p.length ? `${p.join('.')}: ` : '');
+
+/** `input` as a fault step (`{ fault, node, ...options }`) -> its spec, or InputError. */
+export function faultFromInput(input: Record<string, unknown>, lab: FaultLab): FaultSpec {
+  const parsed = faultStepSchema.safeParse(input);
+  if (!parsed.success)
+    throw new InputError(
+      FAULT_BAD_PARAMETER,
+      `${String(input.fault)}: ${parsed.error.issues.map((i) => `${where(i.path as (string | number)[])}${i.message}`).join('; ')}`,
+    );
+  const issues: PathIssue[] = [];
+  const spec = faultSpec(
+    parsed.data,
+    [],
+    { name: 'lab', ...lab, nodes: [...lab.nodes] } as ScenarioLab,
+    issues,
+  );
+  if (issues.length > 0)
+    throw new InputError(
+      FAULT_BAD_PARAMETER,
+      `${String(input.fault)}: ${issues.map((i) => `${where(i.path)}${i.message}`).join('; ')}`,
+    );
+  return spec;
+}
+
+/**
+ * The Docker plan of a fault or heal named on the command line (`chaos fault NAME NODE -o
+ * key=value`), on one node of `lab`: InputError when the name, the node or an option is
+ * wrong, or the fault does not apply to the node's role.
+ */
+export function namedFaultPlan(
+  lab: FaultLab,
+  name: string,
+  action: 'apply' | 'heal',
+  nodeName: string,
+  options: Record<string, unknown> = {},
+): { resolved: ResolvedFaultName; actions: DockerAction[] } {
+  const resolved = resolveFaultName(name, action);
+  const { def } = resolved;
+  const node = lab.nodes.find((n) => n.name === nodeName);
+  if (!node)
+    throw new InputError(
+      'UNKNOWN_NODE',
+      `the lab has no node '${nodeName}' (nodes: ${lab.nodes.map((n) => n.name).join(', ')})`,
+    );
+  if (def.target !== 'nodes')
+    throw new InputError(
+      FAULT_NOT_APPLICABLE,
+      `${def.kind} does not take one node: write it in a scenario file (see docs/scenarios.md)`,
+    );
+  if (!def.docker.roles.includes(node.role))
+    throw new InputError(
+      FAULT_NOT_APPLICABLE,
+      `fault ${def.kind} does not apply to ${node.name} (a ${node.role} node; applies to ${def.docker.roles.join(', ')})`,
+    );
+  const params = { ...resolved.params, ...options };
+  if (resolved.action === 'heal') {
+    const units = unitsFromHeal({ kind: def.kind, nodes: [nodeName], options: params }, []);
+    return { resolved, actions: units.flatMap((u) => dockerActions(u, lab, 'heal')) };
+  }
+  const unit = faultFromInput({ fault: def.kind, node: nodeName, ...params }, lab);
+  return { resolved, actions: dockerActions(unit, lab, 'apply') };
+}

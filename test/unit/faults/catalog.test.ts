@@ -1,0 +1,138 @@
+import { InputError } from '../../../src/errors';
+import { describeFaults, resolveFaultName, type FaultStep } from '../../../src/faults';
+import { namedFaultPlan } from '../../../src/scenario/fault-input';
+
+const lab = {
+  gateway: '192.168.17.1',
+  vip: '192.168.17.200',
+  vrid: 51,
+  subnet: '192.168.17.0/24',
+  nodes: [
+    { name: 'server01', role: 'web' as const, address: '192.168.17.102' },
+    { name: 'server02', role: 'mysql' as const, address: '192.168.17.103' },
+    { name: 'prober', role: 'prober' as const, address: '192.168.17.50' },
+  ],
+};
+/** The steps `chaos fault NAME NODE` (or `chaos heal`) carries out, as the CLI plans them. */
+const plan = (
+  name: string,
+  action: 'apply' | 'heal',
+  node = 'server01',
+  options: Record<string, unknown> = {},
+): FaultStep[] =>
+  namedFaultPlan(lab, name, action, node, options).actions.flatMap((a) =>
+    'node' in a ? a.steps : [],
+  );
+
+describe('fault table', () => {
+  test('power-off kills; power-on starts and waits until ready', () => {
+    expect(plan('power-off', 'apply')).toEqual([{ do: 'kill' }]);
+    expect(plan('power-off', 'heal')).toEqual([{ do: 'start' }, { do: 'wait-ready' }]);
+    expect(plan('power-on', 'apply')).toEqual([{ do: 'start' }, { do: 'wait-ready' }]);
+    expect(plan('power-off', 'apply', 'server02')).toEqual([{ do: 'kill' }]);
+  });
+
+  test('network-down takes eth0 down; network-up restores the link and the default route', () => {
+    expect(plan('network-down', 'apply')).toEqual([
+      { do: 'exec', cmd: ['ip', 'link', 'set', 'eth0', 'down'] },
+    ]);
+    expect(plan('network-down', 'heal')).toEqual([
+      { do: 'exec', cmd: ['ip', 'link', 'set', 'eth0', 'up'] },
+      {
+        do: 'exec',
+        cmd: ['ip', 'route', 'replace', 'default', 'via', '192.168.17.1', 'dev', 'eth0'],
+      },
+    ]);
+  });
+
+  test('block-multicast: idempotent iptables inserts; unblock deletes every copy', () => {
+    const cmds = (action: 'apply' | 'heal', direction?: 'in' | 'out' | 'both') =>
+      plan('block-multicast', action, 'server01', direction ? { direction } : {}).map((s) =>
+        s.do === 'exec' ? s.cmd.join(' ') : s.do,
+      );
+    // Default: dropped on receipt only (the node still advertises, as in the course).
+    expect(cmds('apply')).toEqual([
+      'sh -c iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I INPUT -d 224.0.0.18 -p 112 -j DROP',
+    ]);
+    expect(cmds('apply', 'both')).toEqual([
+      'sh -c iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I INPUT -d 224.0.0.18 -p 112 -j DROP',
+      'sh -c iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I OUTPUT -d 224.0.0.18 -p 112 -j DROP',
+    ]);
+    expect(cmds('apply', 'out')).toEqual([
+      'sh -c iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null || iptables -I OUTPUT -d 224.0.0.18 -p 112 -j DROP',
+    ]);
+    // A heal without a direction removes both (idempotent, whatever was applied).
+    expect(cmds('heal')).toEqual([
+      'sh -c while iptables -C INPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null; do iptables -D INPUT -d 224.0.0.18 -p 112 -j DROP; done',
+      'sh -c while iptables -C OUTPUT -d 224.0.0.18 -p 112 -j DROP 2>/dev/null; do iptables -D OUTPUT -d 224.0.0.18 -p 112 -j DROP; done',
+    ]);
+    expect(resolveFaultName('unblock', 'apply')).toMatchObject({ action: 'heal' });
+  });
+
+  test('nginx and graceful VRRP stop use the image scripts', () => {
+    expect(plan('kill-nginx', 'apply')).toEqual([
+      { do: 'exec', cmd: ['/opt/chaos/bin/nginx-stop'] },
+    ]);
+    expect(plan('start-nginx', 'apply')).toEqual([
+      { do: 'exec', cmd: ['/opt/chaos/bin/nginx-start'] },
+    ]);
+    expect(plan('graceful-stop', 'apply')).toEqual([
+      { do: 'exec', cmd: ['/opt/chaos/bin/vrrp-stop'] },
+    ]);
+    expect(plan('graceful-stop', 'heal')).toEqual([
+      { do: 'exec', cmd: ['/opt/chaos/bin/vrrp-start'] },
+    ]);
+  });
+
+  test('unknown faults, bad options and faults on the wrong role are input errors', () => {
+    expect(() => resolveFaultName('melt', 'apply')).toThrow(InputError);
+    expect(() => resolveFaultName('melt', 'apply')).toThrow(/unknown fault 'melt'/);
+    expect(() => plan('kill-nginx', 'apply', 'prober')).toThrow(InputError);
+    expect(() => plan('kill-nginx', 'apply', 'prober')).toThrow(/does not apply to prober/);
+    expect(() => plan('network-down', 'apply', 'nope')).toThrow(/no node 'nope'/);
+    expect(() => plan('loss', 'apply')).toThrow(/rate/);
+    expect(() => plan('kill-process', 'apply', 'server01', { process: 'a;b' })).toThrow(
+      /not a process name/,
+    );
+    expect(() => plan('partition', 'apply')).toThrow(/scenario file/);
+  });
+
+  test('options on the command line: netem parameters, a heal with one direction', () => {
+    expect(plan('delay', 'apply', 'server01', { latency: '200ms', jitter: '50ms' })).toEqual([
+      {
+        do: 'exec',
+        cmd: ['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', 'delay', '200ms', '50ms'],
+      },
+    ]);
+    expect(plan('loss', 'apply', 'server01', { rate: 0.25 })).toEqual([
+      {
+        do: 'exec',
+        cmd: ['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', 'loss', '25%'],
+      },
+    ]);
+    expect(plan('unblock-vrrp', 'apply', 'server01', { direction: 'in' })).toEqual([
+      {
+        do: 'exec',
+        cmd: [
+          'sh',
+          '-c',
+          'while iptables -C INPUT -p 112 -j DROP 2>/dev/null; do iptables -D INPUT -p 112 -j DROP; done',
+        ],
+      },
+    ]);
+  });
+
+  test('--list: one line per fault chaos fault takes, with roles and how; aliases too', () => {
+    const lines = describeFaults().trim().split('\n');
+    expect(lines[0]).toMatch(/^power-off \/ power-on +\[web,mysql,prober\] +pull/);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^kill-nginx \/ start-nginx +\[web\] +kill nginx/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^pause \/ resume +\[web,mysql,prober\] +freeze/),
+    );
+    expect(lines.at(-1)).toBe(
+      '(partition, rogue-advert: in scenario files, see docs/scenarios.md)',
+    );
+  });
+});
