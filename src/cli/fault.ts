@@ -24,31 +24,48 @@ function collectOption(text: string, previous: Record<string, unknown>): Record<
   return { ...previous, [text.slice(0, eq)]: parseYaml(text.slice(eq + 1)) as unknown };
 }
 
+interface FaultOptions {
+  lab?: string;
+  option?: Record<string, unknown>;
+}
+
+/** Apply or heal a named fault on a node of a lab that is up, printing each step. */
+async function faultOnLab(
+  ctx: CommandContext,
+  deps: LabCliDeps,
+  action: 'apply' | 'heal',
+  name: string,
+  node: string,
+  options: FaultOptions,
+): Promise<void> {
+  // A wrong name is bad input before the engine is asked anything.
+  resolveFaultName(name, action);
+  const driver = await openLab(ctx, deps);
+  const lab = await pickLab(driver, options.lab);
+  lab.node(node);
+  const started = systemClock.now();
+  const { resolved, actions } = namedFaultPlan(lab.spec, name, action, node, options.option);
+  for (const a of actions)
+    if ('node' in a)
+      await lab.runSteps(a.node, a.steps, {
+        progress: (line: string) => ctx.io.stdout(`  ${line}\n`),
+      });
+  ctx.io.stdout(
+    `${resolved.verb} ${node}: done in ${((systemClock.now() - started) / 1000).toFixed(1)} s (lab ${lab.name})\n`,
+  );
+}
+
 export function registerFaultCommands(
   program: Command,
   ctx: CommandContext,
   deps: LabCliDeps = defaultLabCliDeps,
 ): void {
-  const run = async (
+  const run = (
     action: 'apply' | 'heal',
     name: string,
     node: string,
-    options: { lab?: string; option?: Record<string, unknown> },
-  ): Promise<void> => {
-    // A wrong name is bad input before the engine is asked anything.
-    resolveFaultName(name, action);
-    const driver = await openLab(ctx, deps);
-    const lab = await pickLab(driver, options.lab);
-    lab.node(node);
-    const started = systemClock.now();
-    const { resolved, actions } = namedFaultPlan(lab.spec, name, action, node, options.option);
-    for (const a of actions)
-      if ('node' in a)
-        await lab.runSteps(a.node, a.steps, { progress: (line) => ctx.io.stdout(`  ${line}\n`) });
-    ctx.io.stdout(
-      `${resolved.verb} ${node}: done in ${((systemClock.now() - started) / 1000).toFixed(1)} s (lab ${lab.name})\n`,
-    );
-  };
+    options: FaultOptions,
+  ): Promise<void> => faultOnLab(ctx, deps, action, name, node, options);
 
   program
     .command('fault')

@@ -57,7 +57,7 @@ export interface KitOptions {
   out: string | undefined;
   scenarios: readonly LoadedScenario[];
   /** Progress lines (image builds, lab reuse). */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export type DriverKitFactory = (options: KitOptions) => DriverKit;
@@ -76,9 +76,9 @@ export interface SuiteOptions {
   generatedAt: string;
   chaosVersion: string | null;
   nodeVersion: string;
-  log?(line: string): void;
+  log?: (line: string) => void;
   /** Called as each scenario ends. */
-  onScenario?(result: ScenarioResult): void;
+  onScenario?: (result: ScenarioResult) => void;
 }
 
 export interface SuiteOutcome {

@@ -15,7 +15,6 @@ import {
 import { faultSpec } from './normalise';
 import type { PathIssue } from './path-issue';
 import { faultStepSchema } from './schema';
-import type { ScenarioLab } from './types';
 
 export const FAULT_BAD_PARAMETER = 'FAULT_BAD_PARAMETER';
 export const FAULT_NOT_APPLICABLE = 'FAULT_NOT_APPLICABLE';
@@ -31,12 +30,7 @@ export function faultFromInput(input: Record<string, unknown>, lab: FaultLab): F
       `${String(input.fault)}: ${parsed.error.issues.map((i) => `${where(i.path as (string | number)[])}${i.message}`).join('; ')}`,
     );
   const issues: PathIssue[] = [];
-  const spec = faultSpec(
-    parsed.data,
-    [],
-    { name: 'lab', ...lab, nodes: [...lab.nodes] } as ScenarioLab,
-    issues,
-  );
+  const spec = faultSpec(parsed.data, [], lab, issues);
   if (issues.length > 0)
     throw new InputError(
       FAULT_BAD_PARAMETER,

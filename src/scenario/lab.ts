@@ -32,20 +32,13 @@ export function seedNodeNames(): string[] {
   return Object.keys(SEED_LAB.nodes);
 }
 
-/** Build the lab; `baseDir` resolves config paths (the scenario file's folder). */
-export function normaliseLab(
+/** The seed's nodes (placed in the lab's subnet), then the file's overrides and new nodes. */
+function labNodes(
   input: LabInput | undefined,
+  place: (seedIp: string) => string,
   baseDir: string,
-): { lab: ScenarioLab; issues: PathIssue[] } {
-  const issues: PathIssue[] = [];
-  const subnetText = input?.subnet ?? SEED_LAB.subnet;
-  const subnet = parseCidr(subnetText);
-  const moved = subnetText !== SEED_LAB.subnet;
-  const place = (seedIp: string): string => (moved ? rehome(seedIp, subnet) : seedIp);
-  const vip = input?.vip ?? place(SEED_LAB.vip);
-  const gateway = input?.gateway ?? place(SEED_LAB.gateway);
-  const vrid = input?.vrid ?? SEED_LAB.vrid;
-
+  issues: PathIssue[],
+): Map<string, ScenarioLabNode> {
   const nodes = new Map<string, ScenarioLabNode>();
   for (const [name, seed] of Object.entries(SEED_LAB.nodes)) {
     const node: ScenarioLabNode = {
@@ -87,8 +80,17 @@ export function normaliseLab(
     }
     nodes.set(name, node);
   }
-  // Web nodes without a config file: the seed's own config, for this lab's VIP and VRID.
-  for (const node of nodes.values()) {
+  return nodes;
+}
+
+/** Web nodes without a config file: the seed's own config, for this lab's VIP and VRID. */
+function seedConfigs(
+  nodes: Iterable<ScenarioLabNode>,
+  vrid: number,
+  vip: string,
+  issues: PathIssue[],
+): void {
+  for (const node of nodes) {
     if (node.role !== 'web' || node.configPath !== undefined) continue;
     if ((SEED_WEB as readonly string[]).includes(node.name)) {
       node.configText = renderKeepalivedConf([
@@ -105,8 +107,17 @@ export function normaliseLab(
       });
     }
   }
+}
 
-  const list = [...nodes.values()];
+/** Addresses inside the subnet and each taken once; one mysql node, a web node, a prober at most. */
+function checkLab(
+  input: LabInput | undefined,
+  lab: Omit<ScenarioLab, 'name'>,
+  issues: PathIssue[],
+): void {
+  const { vip, gateway, nodes: list } = lab;
+  const subnetText = lab.subnet;
+  const subnet = parseCidr(subnetText);
   const where = (name: string): IssuePath =>
     input?.nodes?.[name]?.address !== undefined
       ? ['lab', 'nodes', name, 'address']
@@ -148,11 +159,26 @@ export function normaliseLab(
     issues.push({ path: ['lab', 'nodes'], message: 'the lab needs exactly one mysql node' });
   if (list.filter((n) => n.role === 'prober').length > 1)
     issues.push({ path: ['lab', 'nodes'], message: 'the lab has more than one prober' });
+}
 
-  return {
-    lab: { name: input?.name ?? 'seed', subnet: subnetText, gateway, vip, vrid, nodes: list },
-    issues,
-  };
+/** Build the lab; `baseDir` resolves config paths (the scenario file's folder). */
+export function normaliseLab(
+  input: LabInput | undefined,
+  baseDir: string,
+): { lab: ScenarioLab; issues: PathIssue[] } {
+  const issues: PathIssue[] = [];
+  const subnetText = input?.subnet ?? SEED_LAB.subnet;
+  const subnet = parseCidr(subnetText);
+  const moved = subnetText !== SEED_LAB.subnet;
+  const place = (seedIp: string): string => (moved ? rehome(seedIp, subnet) : seedIp);
+  const vip = input?.vip ?? place(SEED_LAB.vip);
+  const gateway = input?.gateway ?? place(SEED_LAB.gateway);
+  const vrid = input?.vrid ?? SEED_LAB.vrid;
+  const nodes = labNodes(input, place, baseDir, issues);
+  seedConfigs(nodes.values(), vrid, vip, issues);
+  const lab = { subnet: subnetText, gateway, vip, vrid, nodes: [...nodes.values()] };
+  checkLab(input, lab, issues);
+  return { lab: { name: input?.name ?? 'seed', ...lab }, issues };
 }
 
 /**

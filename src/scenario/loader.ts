@@ -16,7 +16,13 @@ import type { KeepalivedConfig } from '../keepalived';
 import type { IssuePath, PathIssue } from './lab';
 import { normaliseScenario } from './normalise';
 import { positionOf } from './positions';
-import { FAULT_KINDS, STEP_KEYS, scenarioFileSchema, stepSchemas } from './schema';
+import {
+  FAULT_KINDS,
+  STEP_KEYS,
+  scenarioFileSchema,
+  stepSchemas,
+  type ScenarioFile,
+} from './schema';
 import type { Scenario } from './types';
 
 export const SCENARIO_INVALID = 'SCENARIO_INVALID';
@@ -138,6 +144,57 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col;
 }
 
+/** The web nodes' keepalived configs: each must exist, parse, and serve the lab's VRID and VIP. */
+function loadWebConfigs(
+  scenario: Scenario,
+  result: ScenarioLoadResult,
+  raw: ScenarioFile,
+  source: ConfigSource,
+  report: (issues: PathIssue[]) => void,
+): void {
+  for (const node of scenario.lab.nodes) {
+    if (node.role !== 'web') continue;
+    const at: IssuePath = ['lab', 'nodes', node.name, 'config'];
+    let parsedConf;
+    if (node.configPath !== undefined) {
+      try {
+        parsedConf = loadKeepalivedConf(node.configPath, source);
+        node.configText = source.readFile(node.configPath) ?? '';
+      } catch (error) {
+        const written = raw.lab?.nodes?.[node.name]?.config ?? node.configPath;
+        const why = error instanceof ChaosError ? error.message : String(error);
+        report([
+          {
+            path: at,
+            message: `cannot read keepalived config ${written} (${node.configPath}): ${why}`,
+          },
+        ]);
+        continue;
+      }
+    } else {
+      parsedConf = parseKeepalivedConf(node.configText ?? '', `<seed config of ${node.name}>`);
+    }
+    result.diagnostics.push(...parsedConf.diagnostics);
+    if (parsedConf.errors.length > 0) continue;
+    const conf = parsedConf.config;
+    const problems: string[] = [];
+    if (conf.instances.length === 0) problems.push('has no vrrp_instance');
+    else if (
+      !conf.instances.some(
+        (i) => i.vrid === scenario.lab.vrid && i.vips.some((v) => v.address === scenario.lab.vip),
+      )
+    )
+      problems.push(
+        `has no vrrp_instance with VRID ${scenario.lab.vrid} and VIP ${scenario.lab.vip}`,
+      );
+    if (problems.length > 0) {
+      report([{ path: at, message: `${node.name}'s keepalived config ${problems.join(', ')}` }]);
+      continue;
+    }
+    result.configs[node.name] = conf;
+  }
+}
+
 /** Parse and check scenario text; `source` reads the keepalived configs it names. */
 export function parseScenarioText(
   text: string,
@@ -183,54 +240,10 @@ export function parseScenarioText(
   result.scenario = scenario;
 
   // The web nodes' keepalived configs: they must exist and parse.
-  const raw = parsed.data;
-  for (const node of scenario.lab.nodes) {
-    if (node.role !== 'web') continue;
-    const at: IssuePath = ['lab', 'nodes', node.name, 'config'];
-    let parsedConf;
-    if (node.configPath !== undefined) {
-      try {
-        parsedConf = loadKeepalivedConf(node.configPath, source);
-        node.configText = source.readFile(node.configPath) ?? '';
-      } catch (error) {
-        const written = raw.lab?.nodes?.[node.name]?.config ?? node.configPath;
-        const why = error instanceof ChaosError ? error.message : String(error);
-        result.diagnostics.push(
-          ...toDiagnostics(file, doc, lines, [
-            {
-              path: at,
-              message: `cannot read keepalived config ${written} (${node.configPath}): ${why}`,
-            },
-          ]),
-        );
-        continue;
-      }
-    } else {
-      parsedConf = parseKeepalivedConf(node.configText ?? '', `<seed config of ${node.name}>`);
-    }
-    result.diagnostics.push(...parsedConf.diagnostics);
-    if (parsedConf.errors.length > 0) continue;
-    const conf = parsedConf.config;
-    const problems: string[] = [];
-    if (conf.instances.length === 0) problems.push('has no vrrp_instance');
-    else if (
-      !conf.instances.some(
-        (i) => i.vrid === scenario.lab.vrid && i.vips.some((v) => v.address === scenario.lab.vip),
-      )
-    )
-      problems.push(
-        `has no vrrp_instance with VRID ${scenario.lab.vrid} and VIP ${scenario.lab.vip}`,
-      );
-    if (problems.length > 0) {
-      result.diagnostics.push(
-        ...toDiagnostics(file, doc, lines, [
-          { path: at, message: `${node.name}'s keepalived config ${problems.join(', ')}` },
-        ]),
-      );
-      continue;
-    }
-    result.configs[node.name] = conf;
-  }
+  const report = (issues: PathIssue[]): void => {
+    result.diagnostics.push(...toDiagnostics(file, doc, lines, issues));
+  };
+  loadWebConfigs(scenario, result, parsed.data, source, report);
   return finish();
 }
 

@@ -4,7 +4,7 @@
  * fault). Every problem is returned, each with its path in the document. Pure.
  */
 import { parseDuration } from './duration';
-import { allFaults, broughtNodes, faultDef } from '../faults';
+import { allFaults, broughtNodes, faultDef, type FaultLab } from '../faults';
 import { normaliseLab, type IssuePath, type PathIssue } from './lab';
 import {
   EXPECT_CONDITIONS,
@@ -52,7 +52,7 @@ function targetsOf(
 export function faultSpec(
   s: FaultStepInput,
   at: IssuePath,
-  lab: ScenarioLab,
+  lab: FaultLab,
   issues: PathIssue[],
 ): FaultSpec {
   const def = faultDef(s.fault);
@@ -63,7 +63,9 @@ export function faultSpec(
       : def.target === 'between'
         ? { between: input.between }
         : {};
-  const params = def.normalise?.(input, { lab, at, issue: (p) => issues.push(p) }) ?? {};
+  const normalised = def.normalise?.(input, { lab, at, issue: (p) => issues.push(p) }) as
+    object | undefined;
+  const params = normalised ?? {};
   return { kind: def.kind, ...targets, ...params } as FaultSpec;
 }
 
@@ -176,11 +178,12 @@ function references(
   return refs;
 }
 
-export function normaliseScenario(
+/** Every step of the file -> Step, and the fault specs by kind (with where they are). */
+function normaliseSteps(
   file: ScenarioFile,
-  baseDir: string,
-): { scenario: Scenario; issues: PathIssue[] } {
-  const { lab, issues } = normaliseLab(file.lab, baseDir);
+  lab: ScenarioLab,
+  issues: PathIssue[],
+): { steps: Step[]; byKind: Map<string, { spec: FaultSpec; at: IssuePath }[]> } {
   const steps: Step[] = [];
   const byKind = new Map<string, { spec: FaultSpec; at: IssuePath }[]>();
   file.steps.forEach((input, i) => {
@@ -204,15 +207,17 @@ export function normaliseScenario(
       });
     }
   });
-  // Rules across a fault's steps (a rogue defined twice), from its record.
-  const labNames = lab.nodes.map((n) => n.name);
-  for (const [kind, specs] of byKind)
-    issues.push(...(faultDef(kind).check?.(specs, labNames) ?? []));
-  const rogues = new Set(
-    [...byKind.values()].flat().flatMap(({ spec }) => broughtNodes(spec).map((n) => n.name)),
-  );
+  return { steps, byKind };
+}
 
-  // Names: lab nodes, plus rogue routers that a rogue-advert fault brings.
+/** Names: lab nodes, plus the routers faults bring (a rogue-advert's). */
+function checkNames(
+  file: ScenarioFile,
+  steps: readonly Step[],
+  lab: ScenarioLab,
+  rogues: ReadonlySet<string>,
+  issues: PathIssue[],
+): void {
   const roles = new Map(lab.nodes.map((n) => [n.name, n.role]));
   steps.forEach((step, i) => {
     for (const ref of references(step, ['steps', i], file.steps[i] ?? {})) {
@@ -233,19 +238,36 @@ export function normaliseScenario(
         message: `no rogue router named ${step.heal.rogue} (a rogue-advert fault names it)`,
       });
   });
+}
 
+function sloOf(file: ScenarioFile): Scenario['slo'] {
+  if (!file.slo) return null;
+  const slo: NonNullable<Scenario['slo']> = {};
+  if (file.slo.availability !== undefined) slo.availability = file.slo.availability;
+  if (file.slo.maxDowntime !== undefined) slo.maxDowntimeMs = ms(file.slo.maxDowntime);
+  if (file.slo.incidentsPerYear !== undefined) slo.incidentsPerYear = file.slo.incidentsPerYear;
+  return slo;
+}
+
+export function normaliseScenario(
+  file: ScenarioFile,
+  baseDir: string,
+): { scenario: Scenario; issues: PathIssue[] } {
+  const { lab, issues } = normaliseLab(file.lab, baseDir);
+  const { steps, byKind } = normaliseSteps(file, lab, issues);
+  // Rules across a fault's steps (a rogue defined twice), from its record.
+  const labNames = lab.nodes.map((n) => n.name);
+  for (const [kind, specs] of byKind)
+    issues.push(...(faultDef(kind).check?.(specs, labNames) ?? []));
+  const rogues = new Set(
+    [...byKind.values()].flat().flatMap(({ spec }) => broughtNodes(spec).map((n) => n.name)),
+  );
+  checkNames(file, steps, lab, rogues, issues);
   const probe = {
     url: file.probe?.url ?? `http://${lab.vip}/`,
     intervalMs: file.probe?.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
     timeoutMs: file.probe?.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
   };
-  let slo: Scenario['slo'] = null;
-  if (file.slo) {
-    slo = {};
-    if (file.slo.availability !== undefined) slo.availability = file.slo.availability;
-    if (file.slo.maxDowntime !== undefined) slo.maxDowntimeMs = ms(file.slo.maxDowntime);
-    if (file.slo.incidentsPerYear !== undefined) slo.incidentsPerYear = file.slo.incidentsPerYear;
-  }
   return {
     scenario: {
       name: file.name,
@@ -254,7 +276,7 @@ export function normaliseScenario(
       lab,
       probe,
       steps,
-      slo,
+      slo: sloOf(file),
     },
     issues,
   };

@@ -19,6 +19,7 @@ import type { LabSpec } from '../../lab/lab-spec';
 import type { HostView } from '../../lab/labels';
 
 export const LAB_CONFLICT = 'LAB_CONFLICT';
+export const SESSION_NOT_OPEN = 'SESSION_NOT_OPEN';
 /** How long to wait for another chaos process's run-scoped lab of the same name to go. */
 export const OTHERS_TIMEOUT_MS = 600_000;
 export const NETEM_PROBE = ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'];
@@ -72,12 +73,14 @@ export class DockerSession {
   }
 
   get images(): LabImages {
-    if (!this.imageTags) throw new Error('DockerSession.open() first');
+    if (!this.imageTags)
+      throw new ChaosError(SESSION_NOT_OPEN, 'the Docker session has no images: open() it first');
     return this.imageTags;
   }
 
   get lab(): DockerLab {
-    if (!this.dockerLab) throw new Error('DockerSession.open() first');
+    if (!this.dockerLab)
+      throw new ChaosError(SESSION_NOT_OPEN, 'the Docker session has no engine: open() it first');
     return this.dockerLab;
   }
 
