@@ -28,22 +28,22 @@ describe('chaos analyze', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toMatchInlineSnapshot(`
-     "30 packets from 1 file, 2026-11-25 06:03:54.917 .. 06:04:07.529 UTC (12.612 s)
-     11 VRRP adverts, 19 ARP (15 gratuitous), 0 other, 0 duplicates, 0 decode errors
+"30 packets from 1 file, 2026-11-25 06:03:54.917 .. 06:04:07.529 UTC (12.612 s)
+11 VRRP adverts, 19 ARP (15 gratuitous), 0 other, 0 duplicates, 0 decode errors
 
-     VRID 51  VRRPv2  interval 1 s  auth PASS "1111"  VIP 192.168.17.200
-       06:03:54.917 .. 06:03:57.917  192.168.17.102   MASTER prio 100  (4 adverts)
-       06:04:01.527 .. 06:04:07.529  192.168.17.101   MASTER prio 100  (7 adverts)
-       #0 switchover 06:04:01.527  192.168.17.102 -> 192.168.17.101  gap 3.6096 s  (silence)  GARP +0.098 ms x5
-       no split brain
+VRID 51  VRRPv2  interval 1 s  auth PASS "1111"  VIP 192.168.17.200
+  06:03:54.917 .. 06:03:57.917  192.168.17.102   MASTER prio 100  (4 adverts)
+  06:04:01.527 .. 06:04:07.529  192.168.17.101   MASTER prio 100  (7 adverts)
+  #0 switchover 06:04:01.527  192.168.17.102 -> 192.168.17.101  gap 3.6096 s  (silence)  GARP +0.098 ms x5
+  no split brain
 
-     Gratuitous ARPs:
-       06:03:56.916  02:42:c0:a8:11:66  192.168.17.200   x5
-       06:04:01.527  02:42:c0:a8:11:65  192.168.17.200   x5  after switchover #0 (+0.098 ms)
-       06:04:06.527  02:42:c0:a8:11:65  192.168.17.200   x5
-     Decode errors: none
-     "
-    `);
+Gratuitous ARPs:
+  06:03:56.916  02:42:c0:a8:11:66  192.168.17.200   x5
+  06:04:01.527  02:42:c0:a8:11:65  192.168.17.200   x5  after switchover #0 (+0.098 ms)
+  06:04:06.527  02:42:c0:a8:11:65  192.168.17.200   x5
+Decode errors: none
+"
+`);
   });
 
   it('prints the priority-0 advert and the split brain', async () => {
@@ -76,16 +76,16 @@ describe('chaos analyze', () => {
     const { code, out } = await run('analyze', file);
     expect(code).toBe(0);
     expect(out.split('\n').filter((line) => line.includes(' prio '))).toMatchInlineSnapshot(`
-     [
-       "  06:00:00.000 .. 06:00:03.000  192.168.17.102   MASTER prio 100  (4 adverts)",
-       "  06:00:04.000 .. 06:00:06.000  192.168.17.102   MASTER prio 150  (3 adverts)",
-       "  06:00:06.500 .. 06:00:06.500  192.168.17.102   RESIGN prio 0    (1 advert)",
-       "  06:00:06.600 .. 06:00:06.600  192.168.17.102   RESIGN prio 0    (1 advert)",
-       "  06:00:08.000 .. 06:00:08.000  192.168.17.101   RESIGN prio 0    (1 advert)",
-       "  06:00:09.500 .. 06:00:11.500  192.168.17.101   MASTER prio 90   (3 adverts)",
-       "  06:00:20.000 .. 06:00:22.000  192.168.17.102   MASTER prio 100  (3 adverts)",
-     ]
-    `);
+[
+  "  06:00:00.000 .. 06:00:03.000  192.168.17.102   MASTER prio 100  (4 adverts)",
+  "  06:00:04.000 .. 06:00:06.000  192.168.17.102   MASTER prio 150  (3 adverts)",
+  "  06:00:06.500 .. 06:00:06.500  192.168.17.102   RESIGN prio 0    (1 advert)",
+  "  06:00:06.600 .. 06:00:06.600  192.168.17.102   RESIGN prio 0    (1 advert)",
+  "  06:00:08.000 .. 06:00:08.000  192.168.17.101   RESIGN prio 0    (1 advert)",
+  "  06:00:09.500 .. 06:00:11.500  192.168.17.101   MASTER prio 90   (3 adverts)",
+  "  06:00:20.000 .. 06:00:22.000  192.168.17.102   MASTER prio 100  (3 adverts)",
+]
+`);
   });
 
   it('--json gives the AnalysisResult', async () => {
