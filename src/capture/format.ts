@@ -2,8 +2,7 @@
  * The human-readable timeline `chaos analyze` prints. Pure: AnalysisResult in, text out.
  * Times are UTC.
  */
-import type { Advert, AnalysisResult, Switchover, VridTimeline } from './timeline';
-import { livenessWindowSeconds } from './timeline';
+import type { Advert, AdvertRun, AnalysisResult, Switchover, VridTimeline } from './timeline';
 
 /** `HH:MM:SS.mmm` (UTC) of seconds since the epoch. */
 export function formatClock(seconds: number): string {
@@ -19,31 +18,30 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Adverts of one router with one priority, each within the liveness window of the previous. */
+/** Adverts of one router with one priority within one of its runs. */
 interface Segment {
   src: string;
   priority: number;
   start: number;
   end: number;
   count: number;
-  last: Advert;
 }
 
-/** Group a VRID's adverts into segments for display, ordered by their first advert. */
-export function advertSegments(adverts: readonly Advert[]): Segment[] {
+/**
+ * A VRID's runs (from the timeline analysis) split for display, ordered by their first advert:
+ * a new segment where a run starts, where the priority changes, and after a priority-0 advert.
+ * A priority-0 advert of a router not seen as master (in no run) is a segment of its own.
+ */
+export function advertSegments(v: Pick<VridTimeline, 'adverts' | 'runs'>): Segment[] {
   const segments: Segment[] = [];
   const current = new Map<string, Segment>();
-  for (const a of adverts) {
+  const cursors = runCursors(v.runs);
+  for (const a of v.adverts) {
+    const startsRun = beginsRun(cursors.get(a.src), a);
     const seg = current.get(a.src);
-    if (
-      seg &&
-      seg.priority === a.priority &&
-      seg.last.priority !== 0 &&
-      a.time - seg.end <= livenessWindowSeconds(seg.last)
-    ) {
+    if (seg && !startsRun && seg.priority === a.priority && seg.priority !== 0) {
       seg.end = a.time;
       seg.count += 1;
-      seg.last = a;
       continue;
     }
     const fresh: Segment = {
@@ -52,12 +50,45 @@ export function advertSegments(adverts: readonly Advert[]): Segment[] {
       start: a.time,
       end: a.time,
       count: 1,
-      last: a,
     };
     current.set(a.src, fresh);
     segments.push(fresh);
   }
   return segments;
+}
+
+/** A router's runs in time order, and how far its adverts have got through them. */
+interface RunCursor {
+  runs: AdvertRun[];
+  /** Index in `runs` of the next run to begin. */
+  next: number;
+  /** Adverts still to come in the current run. */
+  left: number;
+}
+
+function runCursors(runs: readonly AdvertRun[]): Map<string, RunCursor> {
+  const cursors = new Map<string, RunCursor>();
+  for (const run of runs) {
+    let cursor = cursors.get(run.src);
+    if (!cursor) cursors.set(run.src, (cursor = { runs: [], next: 0, left: 0 }));
+    cursor.runs.push(run);
+  }
+  return cursors;
+}
+
+/**
+ * Does advert `a`, the router's next one, begin a run? A router's runs are consecutive
+ * stretches of its adverts, each begun by an advert with priority > 0; between them there are
+ * only priority-0 adverts in no run.
+ */
+function beginsRun(cursor: RunCursor | undefined, a: Advert): boolean {
+  if (cursor === undefined || (a.priority === 0 && cursor.left === 0)) return false;
+  if (cursor.left > 0) {
+    cursor.left--;
+    return false;
+  }
+  cursor.left = (cursor.runs[cursor.next++]?.adverts ?? 1) - 1;
+  return true;
 }
 
 function describeAuth(v: VridTimeline): string {
@@ -107,7 +138,7 @@ export function formatAnalysis(result: AnalysisResult): string {
     lines.push(
       `VRID ${v.vrid}  VRRPv${v.versions.join('/v')}  interval ${describeIntervals(v)}  auth ${describeAuth(v)}  VIP ${vips}`,
     );
-    for (const seg of advertSegments(v.adverts)) {
+    for (const seg of advertSegments(v)) {
       const state = seg.priority === 0 ? 'RESIGN' : 'MASTER';
       lines.push(
         `  ${formatClock(seg.start)} .. ${formatClock(seg.end)}  ${seg.src.padEnd(15)}  ${state} prio ${String(seg.priority).padEnd(3)}  (${plural(seg.count, 'advert')})`,

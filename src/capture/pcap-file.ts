@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { parse as parsePcap } from 'pcap-parser';
-import type { PacketHeader } from 'pcap-parser';
+import type { PacketHeader, Parser } from 'pcap-parser';
 import { InputError } from '../errors';
 import {
   PCAP_GLOBAL_HEADER_LENGTH,
@@ -114,6 +114,30 @@ function patchNanosecondMagic(header: PcapHeader): Transform {
   });
 }
 
+/** How far a read has got. */
+interface ReadState {
+  /** Resolved or rejected: later events are ignored. */
+  settled: boolean;
+  /** Octets that came out of the (patched) input stream. */
+  streamed: number;
+  /** Octets the global header and the records read so far account for. */
+  consumed: number;
+  /** Records read. */
+  frame: number;
+  /** A record header whose data has not come yet. */
+  pending: PacketHeader | null;
+}
+
+/** What the parser's record events need besides the read state. */
+interface RecordSink {
+  file: string;
+  header: PcapHeader;
+  size: number;
+  onRecord: (record: PcapRecord) => void;
+  stop: (error: unknown) => void;
+  resolve: (info: PcapFileInfo) => void;
+}
+
 /**
  * Stream every record of a pcap file through `onRecord`, in file order. Resolves with the
  * file's summary; rejects with an InputError for a missing, unreadable, non-pcap or truncated
@@ -124,8 +148,6 @@ export async function streamPcapFile(
   onRecord: (record: PcapRecord) => void,
 ): Promise<PcapFileInfo> {
   const { header, size } = await openPcap(file);
-  const divisor = header.nanosecond ? 1e9 : 1e6;
-  const linkType = header.linkType;
 
   return new Promise<PcapFileInfo>((resolve, reject) => {
     const fileStream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
@@ -133,22 +155,24 @@ export async function streamPcapFile(
       ? fileStream.pipe(patchNanosecondMagic(header))
       : fileStream;
     const parser = parsePcap(input);
-    let settled = false;
-    let streamed = 0;
-    let consumed = PCAP_GLOBAL_HEADER_LENGTH;
-    let frame = 0;
-    let pending: PacketHeader | null = null;
+    const state: ReadState = {
+      settled: false,
+      streamed: 0,
+      consumed: PCAP_GLOBAL_HEADER_LENGTH,
+      frame: 0,
+      pending: null,
+    };
 
     const stop = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
+      if (state.settled) return;
+      state.settled = true;
       fileStream.destroy();
       if (input !== fileStream) input.destroy();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
 
     input.on('data', (chunk: Buffer) => {
-      streamed += chunk.length;
+      state.streamed += chunk.length;
     });
     fileStream.on('error', (error) => stop(isErrno(error) ? describe(file, error) : error));
     // pcap-parser forwards stream errors, and reports a magic or version it does not know.
@@ -163,56 +187,68 @@ export async function streamPcapFile(
             ),
       ),
     );
-    parser.on('packetHeader', (packetHeader) => {
-      if (settled) return;
-      if (packetHeader.capturedLength > Math.max(PCAP_MAX_RECORD_LENGTH, header.snapLength)) {
-        stop(
-          new InputError(
-            'PCAP_BAD_RECORD',
-            `${file}: record ${frame + 1} at offset ${consumed} claims ${packetHeader.capturedLength} octets (limit ${Math.max(PCAP_MAX_RECORD_LENGTH, header.snapLength)})`,
-          ),
-        );
-        return;
-      }
-      pending = packetHeader;
-    });
-    parser.on('packet', ({ header: h, data }) => {
-      if (settled) return;
-      frame += 1;
-      consumed += PCAP_RECORD_HEADER_LENGTH + h.capturedLength;
-      pending = null;
-      try {
-        onRecord({
-          timestampSeconds: h.timestampSeconds + h.timestampMicroseconds / divisor,
-          linkType,
-          data,
-          originalLength: h.originalLength,
-          frame,
-        });
-      } catch (error) {
-        stop(error);
-      }
-    });
-    parser.on('end', () => {
-      if (settled) return;
-      const total = Math.max(streamed, size);
-      if (consumed !== total) {
-        const left = total - consumed;
-        const need = pending
-          ? `its ${PCAP_RECORD_HEADER_LENGTH}-octet header announces ${pending.capturedLength} octets of data`
-          : `a record header needs ${PCAP_RECORD_HEADER_LENGTH} octets`;
-        stop(
-          new InputError(
-            'PCAP_TRUNCATED',
-            `${file}: truncated pcap file: ends inside record ${frame + 1} at offset ${consumed}: ${need}, only ${left - (pending ? PCAP_RECORD_HEADER_LENGTH : 0)} left`,
-          ),
-        );
-        return;
-      }
-      settled = true;
-      resolve({ path: file, header, records: frame, bytes: total });
-    });
+    followRecords(parser, state, { file, header, size, onRecord, stop, resolve });
   });
+}
+
+/** Check each record's length, hand records to `onRecord`, and check the end for truncation. */
+function followRecords(parser: Parser, state: ReadState, sink: RecordSink): void {
+  const { file, header, onRecord, stop } = sink;
+  const divisor = header.nanosecond ? 1e9 : 1e6;
+  const linkType = header.linkType;
+  parser.on('packetHeader', (packetHeader) => {
+    if (state.settled) return;
+    if (packetHeader.capturedLength > Math.max(PCAP_MAX_RECORD_LENGTH, header.snapLength)) {
+      stop(
+        new InputError(
+          'PCAP_BAD_RECORD',
+          `${file}: record ${state.frame + 1} at offset ${state.consumed} claims ${packetHeader.capturedLength} octets (limit ${Math.max(PCAP_MAX_RECORD_LENGTH, header.snapLength)})`,
+        ),
+      );
+      return;
+    }
+    state.pending = packetHeader;
+  });
+  parser.on('packet', ({ header: h, data }) => {
+    if (state.settled) return;
+    state.frame += 1;
+    state.consumed += PCAP_RECORD_HEADER_LENGTH + h.capturedLength;
+    state.pending = null;
+    try {
+      onRecord({
+        timestampSeconds: h.timestampSeconds + h.timestampMicroseconds / divisor,
+        linkType,
+        data,
+        originalLength: h.originalLength,
+        frame: state.frame,
+      });
+    } catch (error) {
+      stop(error);
+    }
+  });
+  parser.on('end', () => endOfRecords(state, sink));
+}
+
+/** The parser ended: resolve when the records account for every octet, else PCAP_TRUNCATED. */
+function endOfRecords(state: ReadState, { file, header, size, stop, resolve }: RecordSink): void {
+  if (state.settled) return;
+  const { consumed, frame, pending } = state;
+  const total = Math.max(state.streamed, size);
+  if (consumed !== total) {
+    const left = total - consumed;
+    const need = pending
+      ? `its ${PCAP_RECORD_HEADER_LENGTH}-octet header announces ${pending.capturedLength} octets of data`
+      : `a record header needs ${PCAP_RECORD_HEADER_LENGTH} octets`;
+    stop(
+      new InputError(
+        'PCAP_TRUNCATED',
+        `${file}: truncated pcap file: ends inside record ${frame + 1} at offset ${consumed}: ${need}, only ${left - (pending ? PCAP_RECORD_HEADER_LENGTH : 0)} left`,
+      ),
+    );
+    return;
+  }
+  state.settled = true;
+  resolve({ path: file, header, records: frame, bytes: total });
 }
 
 /** Read a whole pcap file into memory (records' data copied). For small files and tests. */

@@ -43,25 +43,41 @@ function tickStep(span: number): number {
   return 10 * pow;
 }
 
-export function renderTimelineSvg(t: Timeline, scenario: string): string {
-  const span = Math.max(t.end - t.start, 1e-3);
+/** A rect from time `a` to time `b`, `h` high at `yy`, with its data attributes and tooltip. */
+type Rect = (
+  a: number,
+  b: number,
+  yy: number,
+  h: number,
+  fill: string,
+  data: string,
+  title: string,
+) => string;
+
+/** Where a time falls on the plot (clamped to the timeline), and a rect between two times. */
+interface Plot {
+  x: (sec: number) => number;
+  rect: Rect;
+}
+
+function plotOf(t: Timeline, span: number): Plot {
   const x = (sec: number): number =>
     LABEL + ((Math.min(Math.max(sec, t.start), t.end) - t.start) / span) * PLOT;
+  const rect: Rect = (a, b, yy, h, fill, data, title) =>
+    `<rect ${data} x="${f1(x(a))}" y="${yy}" width="${f1(Math.max(x(b) - x(a), 0.5))}" height="${h}" fill="${fill}"><title>${esc(title)}</title></rect>`;
+  return { x, rect };
+}
+
+/** The timeline's rows (per node its state and its VIP, then the prober) and where they end. */
+function timelineRows(
+  t: Timeline,
+  { rect }: Plot,
+): { labels: string[]; rows: string[]; bottom: number } {
   const rows: string[] = [];
   const labels: string[] = [];
   let y = 24;
   const notMeasured = (row: string, yy: number): string =>
     `<text data-not-measured="true" data-row="${esc(row)}" x="${LABEL + 4}" y="${yy + 14}" class="nm">${NM}</text>`;
-  const rect = (
-    a: number,
-    b: number,
-    yy: number,
-    h: number,
-    fill: string,
-    data: string,
-    title: string,
-  ): string =>
-    `<rect ${data} x="${f1(x(a))}" y="${yy}" width="${f1(Math.max(x(b) - x(a), 0.5))}" height="${h}" fill="${fill}"><title>${esc(title)}</title></rect>`;
 
   /** One row: its label, then a rect per band, or "not measured" when there is no evidence. */
   const band = <B>(
@@ -118,7 +134,27 @@ export function renderTimelineSvg(t: Timeline, scenario: string): string {
     ),
   );
   y += ROW;
-  const bottom = y + 4;
+  return { labels, rows, bottom: y + 4 };
+}
+
+/** Tick marks and their times along the axis at `bottom`. */
+function timelineTicks(t: Timeline, span: number, x: Plot['x'], bottom: number): string[] {
+  const step = tickStep(span);
+  const ticks: string[] = [];
+  for (let v = Math.ceil(t.start / step) * step; v <= t.end + 1e-9; v += step) {
+    const tx = f1(x(v));
+    ticks.push(
+      `<line x1="${tx}" x2="${tx}" y1="${bottom}" y2="${bottom + 4}" stroke="#555"/><text x="${tx}" y="${bottom + 16}" class="tick">${esc(s(Math.round(v * 1000) / 1000))}</text>`,
+    );
+  }
+  return ticks;
+}
+
+export function renderTimelineSvg(t: Timeline, scenario: string): string {
+  const span = Math.max(t.end - t.start, 1e-3);
+  const plot = plotOf(t, span);
+  const { x, rect } = plot;
+  const { labels, rows, bottom } = timelineRows(t, plot);
 
   const overlays = t.splitBrain.map((b) =>
     rect(
@@ -136,14 +172,7 @@ export function renderTimelineSvg(t: Timeline, scenario: string): string {
     const colour = m.kind === 'fault' ? '#c62828' : '#1565c0';
     return `<line data-marker="${m.kind}" x1="${mx}" x2="${mx}" y1="12" y2="${bottom}" stroke="${colour}" stroke-width="2"${m.kind === 'rollback' ? ' stroke-dasharray="4 3"' : ''}><title>${esc(`${m.label} at ${s(m.at)}`)}</title></line><text x="${mx}" y="10" class="marker" fill="${colour}">${m.kind === 'fault' ? '⚡' : '✚'}</text>`;
   });
-  const step = tickStep(span);
-  const ticks: string[] = [];
-  for (let v = Math.ceil(t.start / step) * step; v <= t.end + 1e-9; v += step) {
-    const tx = f1(x(v));
-    ticks.push(
-      `<line x1="${tx}" x2="${tx}" y1="${bottom}" y2="${bottom + 4}" stroke="#555"/><text x="${tx}" y="${bottom + 16}" class="tick">${esc(s(Math.round(v * 1000) / 1000))}</text>`,
-    );
-  }
+  const ticks = timelineTicks(t, span, x, bottom);
   const height = bottom + 24;
   return [
     `<svg data-timeline="true" data-scenario="${esc(scenario)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="${esc(`timeline of ${scenario}`)}">`,
@@ -170,7 +199,8 @@ const STATUS_CLASS: Record<ScenarioReport['status'], string> = {
   error: 'bad',
 };
 
-function scenarioHtml(r: ScenarioReport): string {
+/** The scenario's heading, file, description and what went wrong, if anything. */
+function scenarioHead(r: ScenarioReport): string[] {
   const out = [
     `<section class="scenario" data-scenario="${esc(r.name)}" data-status="${r.status}">`,
     `<h2><span class="badge ${STATUS_CLASS[r.status]}">${r.status}</span> ${esc(r.name)}</h2>`,
@@ -180,10 +210,12 @@ function scenarioHtml(r: ScenarioReport): string {
   if (r.notice) out.push(`<p class="notice">${esc(r.notice)}</p>`);
   if (r.error) out.push(`<p class="bad">Error (${esc(r.error.code)}): ${esc(r.error.message)}</p>`);
   if (r.failure) out.push(`<p class="bad">Failed: ${esc(r.failure)}</p>`);
-  if (r.status === 'skipped') {
-    out.push('</section>');
-    return out.join('\n');
-  }
+  return out;
+}
+
+/** The timeline, with its legend and sources, or a line saying it was not measured. */
+function timelineSection(r: ScenarioReport): string[] {
+  const out: string[] = [];
   if (r.timeline) {
     out.push('<h3>Timeline</h3>', renderTimelineSvg(r.timeline, r.name));
     const sources = r.timeline.nodes
@@ -193,9 +225,13 @@ function scenarioHtml(r: ScenarioReport): string {
       `<p class="legend"><span class="sw" style="background:#2e7d32"></span>MASTER <span class="sw" style="background:#90caf9"></span>BACKUP <span class="sw" style="background:#6a1b9a"></span>holds VIP <span class="sw" style="background:#66bb6a"></span>requests ok <span class="sw" style="background:#e53935"></span>requests failing <span class="sw" style="background:rgba(229,57,53,0.3)"></span>split brain · ⚡ fault ✚ heal. Sources: ${esc(sources.join('; '))}.</p>`,
     );
   } else out.push(`<p class="nm">Timeline: ${NM}.</p>`);
+  return out;
+}
 
+/** The service-level figures and objectives, then the incidents. */
+function slaSection(r: ScenarioReport): string[] {
   const sla = r.sla;
-  out.push('<h3>Service level</h3>');
+  const out = ['<h3>Service level</h3>'];
   const slaRows: string[][] = [
     ['probing window', esc(sOr(sla.windowSeconds))],
     [
@@ -248,8 +284,12 @@ function scenarioHtml(r: ScenarioReport): string {
         ]),
       ),
     );
+  return out;
+}
 
-  out.push('<h3>VRRP</h3>');
+/** Switchovers and split brain seen on the wire, and how they square with the prober. */
+function vrrpSection(r: ScenarioReport): string[] {
+  const out = ['<h3>VRRP</h3>'];
   out.push(
     r.switchovers.length === 0
       ? '<p>No switchover seen on the wire.</p>'
@@ -281,8 +321,12 @@ function scenarioHtml(r: ScenarioReport): string {
       ...r.reconciliation.map((x) => `<li>${esc(x.message)}</li>`),
       '</ul>',
     );
+  return out;
+}
 
-  out.push(
+/** The steps and their outcomes, then the lab. */
+function stepsSection(r: ScenarioReport): string[] {
+  const out = [
     '<h3>Steps</h3>',
     table(
       ['#', 'step', 'start', 'outcome', 'message'],
@@ -294,7 +338,7 @@ function scenarioHtml(r: ScenarioReport): string {
         esc(st.message ?? ''),
       ]),
     ),
-  );
+  ];
   if (r.lab)
     out.push(
       '<h3>Lab</h3>',
@@ -303,6 +347,16 @@ function scenarioHtml(r: ScenarioReport): string {
         r.lab.nodes.map((n) => [esc(n.name), esc(n.role), esc(n.address), esc(n.vrrp ?? '–')]),
       ),
     );
+  return out;
+}
+
+function scenarioHtml(r: ScenarioReport): string {
+  const out = scenarioHead(r);
+  if (r.status === 'skipped') {
+    out.push('</section>');
+    return out.join('\n');
+  }
+  out.push(...timelineSection(r), ...slaSection(r), ...vrrpSection(r), ...stepsSection(r));
   out.push('</section>');
   return out.join('\n');
 }

@@ -117,6 +117,18 @@ export function sloOfResult(r: ScenarioResult): Slo | null {
   return slo;
 }
 
+type Objective = Sla['objectives'][number];
+type Budget = ReturnType<typeof errorBudget>;
+
+/** What the objectives are checked against (null: not measured). */
+interface Measured {
+  window: number | null;
+  downtime: number | null;
+  longest: number | null;
+  availability: number | null;
+  projection: Sla['projection'];
+}
+
 export function computeSla(input: SlaInput): Sla {
   const { slo, outages } = input;
   const measured = input.windowSeconds !== null && input.windowSeconds > 0 && input.requests > 0;
@@ -142,66 +154,10 @@ export function computeSla(input: SlaInput): Sla {
       }))
     : [];
 
-  const rate = slo?.incidentsPerYear;
-  const projection =
-    rate !== undefined && downtime !== null
-      ? {
-          incidentsPerYear: rate,
-          ...annualProjection(downtime, rate),
-          budgetShareYear: null as number | null,
-        }
-      : null;
-  if (projection)
-    projection.budgetShareYear = budgetShare(
-      projection.downtimeSecondsPerYear,
-      budget?.perYear ?? null,
-    );
-
+  const projection = projectionOf(slo?.incidentsPerYear, downtime, budget);
   const availability =
     window !== null && downtime !== null ? availabilityPercent(downtime, window) : null;
-
-  const objectives: Sla['objectives'] = [];
-  if (slo?.maxDowntimeMs !== undefined) {
-    const limit = slo.maxDowntimeMs / 1000;
-    const verdict: Verdict = longest === null ? 'not-measured' : longest <= limit ? 'pass' : 'fail';
-    objectives.push({
-      objective: 'maxDowntime',
-      target: limit,
-      actual: longest,
-      verdict,
-      message:
-        longest === null
-          ? `longest client outage not measured (maximum ${formatDuration(slo.maxDowntimeMs)})`
-          : `longest client outage ${formatDuration(longest * 1000)} ${verdict === 'pass' ? 'within' : 'exceeds'} the maximum ${formatDuration(slo.maxDowntimeMs)}`,
-    });
-  }
-  if (target !== undefined) {
-    const actual = projection ? projection.availability : availability;
-    const basis = projection
-      ? `${projection.incidentsPerYear} incidents a year of ${formatDuration((downtime ?? 0) * 1000)} each`
-      : window !== null
-        ? `over the scenario's ${formatDuration(window * 1000)}`
-        : '';
-    const verdict: Verdict = actual === null ? 'not-measured' : actual >= target ? 'pass' : 'fail';
-    objectives.push({
-      objective: 'availability',
-      target,
-      actual,
-      verdict,
-      message:
-        actual === null
-          ? `availability not measured (target ${formatPercent(target)})`
-          : `availability ${formatPercent(actual)} (${basis}) ${verdict === 'pass' ? 'meets' : 'misses'} the target ${formatPercent(target)}`,
-    });
-  }
-  const verdict: Verdict =
-    objectives.length === 0
-      ? 'none'
-      : objectives.some((o) => o.verdict === 'fail')
-        ? 'fail'
-        : objectives.some((o) => o.verdict === 'not-measured')
-          ? 'not-measured'
-          : 'pass';
+  const objectives = objectivesOf(slo, { window, downtime, longest, availability, projection });
 
   return {
     windowSeconds: window,
@@ -221,6 +177,77 @@ export function computeSla(input: SlaInput): Sla {
             spentShareMonth: downtime === null ? null : budgetShare(downtime, budget.perMonth),
           },
     objectives,
-    verdict,
+    verdict: overallVerdict(objectives),
   };
+}
+
+/** The yearly projection at `rate` incidents a year, when a rate is stated and downtime measured. */
+function projectionOf(
+  rate: number | undefined,
+  downtime: number | null,
+  budget: Budget | null,
+): Sla['projection'] {
+  if (rate === undefined || downtime === null) return null;
+  const projected = annualProjection(downtime, rate);
+  return {
+    incidentsPerYear: rate,
+    ...projected,
+    budgetShareYear: budgetShare(projected.downtimeSecondsPerYear, budget?.perYear ?? null),
+  };
+}
+
+/** The stated objectives (maxDowntime first, then availability), each with its verdict. */
+function objectivesOf(slo: Slo | null, m: Measured): Objective[] {
+  const objectives: Objective[] = [];
+  if (slo?.maxDowntimeMs !== undefined) objectives.push(maxDowntimeObjective(slo.maxDowntimeMs, m));
+  if (slo?.availability !== undefined) objectives.push(availabilityObjective(slo.availability, m));
+  return objectives;
+}
+
+function maxDowntimeObjective(maxDowntimeMs: number, { longest }: Measured): Objective {
+  const limit = maxDowntimeMs / 1000;
+  const verdict: Verdict = longest === null ? 'not-measured' : longest <= limit ? 'pass' : 'fail';
+  return {
+    objective: 'maxDowntime',
+    target: limit,
+    actual: longest,
+    verdict,
+    message:
+      longest === null
+        ? `longest client outage not measured (maximum ${formatDuration(maxDowntimeMs)})`
+        : `longest client outage ${formatDuration(longest * 1000)} ${verdict === 'pass' ? 'within' : 'exceeds'} the maximum ${formatDuration(maxDowntimeMs)}`,
+  };
+}
+
+function availabilityObjective(
+  target: number,
+  { window, downtime, availability, projection }: Measured,
+): Objective {
+  const actual = projection ? projection.availability : availability;
+  const basis = projection
+    ? `${projection.incidentsPerYear} incidents a year of ${formatDuration((downtime ?? 0) * 1000)} each`
+    : window !== null
+      ? `over the scenario's ${formatDuration(window * 1000)}`
+      : '';
+  const verdict: Verdict = actual === null ? 'not-measured' : actual >= target ? 'pass' : 'fail';
+  return {
+    objective: 'availability',
+    target,
+    actual,
+    verdict,
+    message:
+      actual === null
+        ? `availability not measured (target ${formatPercent(target)})`
+        : `availability ${formatPercent(actual)} (${basis}) ${verdict === 'pass' ? 'meets' : 'misses'} the target ${formatPercent(target)}`,
+  };
+}
+
+function overallVerdict(objectives: readonly Objective[]): Verdict {
+  return objectives.length === 0
+    ? 'none'
+    : objectives.some((o) => o.verdict === 'fail')
+      ? 'fail'
+      : objectives.some((o) => o.verdict === 'not-measured')
+        ? 'not-measured'
+        : 'pass';
 }

@@ -63,6 +63,31 @@ Decode errors: none
     expect(out).toMatch(/gap 0\.6102 s {2}\(priority-0\)/);
   });
 
+  it('one line per router and priority within a run; a resignation on a line of its own', async () => {
+    const ids = new IpIds();
+    const file = writeCapture(tmp.file('segments.pcap'), [
+      ...advertSeries(T0, T0 + 4, { src: NODE_A }, ids),
+      ...advertSeries(T0 + 4, T0 + 7, { src: NODE_A, priority: 150 }, ids),
+      ...advertSeries(T0 + 6.5, T0 + 6.7, { src: NODE_A, priority: 0 }, ids, 0.1),
+      ...advertSeries(T0 + 8, T0 + 8.1, { src: NODE_B, priority: 0 }, ids),
+      ...advertSeries(T0 + 9.5, T0 + 12, { src: NODE_B, priority: 90 }, ids),
+      ...advertSeries(T0 + 20, T0 + 23, { src: NODE_A }, ids),
+    ]);
+    const { code, out } = await run('analyze', file);
+    expect(code).toBe(0);
+    expect(out.split('\n').filter((line) => line.includes(' prio '))).toMatchInlineSnapshot(`
+[
+  "  06:00:00.000 .. 06:00:03.000  192.168.17.102   MASTER prio 100  (4 adverts)",
+  "  06:00:04.000 .. 06:00:06.000  192.168.17.102   MASTER prio 150  (3 adverts)",
+  "  06:00:06.500 .. 06:00:06.500  192.168.17.102   RESIGN prio 0    (1 advert)",
+  "  06:00:06.600 .. 06:00:06.600  192.168.17.102   RESIGN prio 0    (1 advert)",
+  "  06:00:08.000 .. 06:00:08.000  192.168.17.101   RESIGN prio 0    (1 advert)",
+  "  06:00:09.500 .. 06:00:11.500  192.168.17.101   MASTER prio 90   (3 adverts)",
+  "  06:00:20.000 .. 06:00:22.000  192.168.17.102   MASTER prio 100  (3 adverts)",
+]
+`);
+  });
+
   it('--json gives the AnalysisResult', async () => {
     const { code, out } = await run('analyze', '--json', referencePcap('graceful-stop.pcap'));
     expect(code).toBe(0);

@@ -1,0 +1,201 @@
+/**
+ * The shapes of the VRRP timeline analysis: its options, the AnalysisResult it returns and the
+ * parts of that result (runs, master periods, switchovers, split brain, GARP bursts). The rules
+ * that fill them are in timeline.ts and the timeline-*.ts files it calls.
+ */
+import type { AdvertObservation } from './frame';
+
+export interface TimelineOptions {
+  /** The same packet in two captures: at most this far apart (default 0.001 s). */
+  duplicateWindowSeconds?: number;
+  /** Added to every liveness window W (default 0). */
+  livenessToleranceSeconds?: number;
+  /** Shorter overlaps are not split brain; default half the largest advert interval involved. */
+  minSplitBrainSeconds?: number;
+  /** Gratuitous ARPs (same MAC and IP) closer than this form one burst (default 1 s). */
+  garpBurstGapSeconds?: number;
+  /** A burst starting up to this long before a switchover still follows it (default 0.1 s). */
+  garpLeadSeconds?: number;
+  /** The captures the observations came from, copied into the result. */
+  sources?: CaptureSource[];
+}
+
+/** One analysed capture file. */
+export interface CaptureSource {
+  /** The `source` index its observations carry. */
+  index: number;
+  path: string;
+  linkType: number;
+  packets: number;
+  /** true for nanosecond-resolution files. */
+  nanosecond: boolean;
+}
+
+/** The same shape as the observation: an advert of the timeline. */
+export type Advert = AdvertObservation;
+
+export type RunEnd = 'priority-0' | 'silence' | 'capture-end';
+
+/** Consecutive adverts of one router, each within the liveness window of the previous one. */
+export interface AdvertRun {
+  vrid: number;
+  src: string;
+  srcMac: string | null;
+  /** First advert. */
+  start: number;
+  /** Last advert (the priority-0 one when the run ended with it). */
+  end: number;
+  /** Last advert with priority > 0: the run covers [start, lastMasterAdvert]. */
+  lastMasterAdvert: number;
+  /** Adverts in the run, the final priority-0 one included. */
+  adverts: number;
+  /** Distinct priorities in order of appearance. */
+  priorities: number[];
+  version: 2 | 3;
+  /** Interval of the run's last advert, ms. */
+  intervalMs: number;
+  endReason: RunEnd;
+}
+
+export type MasterPeriodEnd = 'silence' | 'priority-0' | 'preempted' | 'capture-end';
+
+/** A router as master of record; periods of one VRID never overlap. */
+export interface MasterPeriod {
+  vrid: number;
+  router: string;
+  start: number;
+  /** Its last advert in the period. */
+  end: number;
+  adverts: number;
+  endReason: MasterPeriodEnd;
+}
+
+export type SwitchoverReason = 'silence' | 'priority-0' | 'preempted';
+
+export interface Switchover {
+  vrid: number;
+  /** Old master (IPv4 source of its adverts). */
+  from: string;
+  to: string;
+  /** First advert of the new master, seconds since the epoch. */
+  at: number;
+  /** From the old master's last advert before `at` to `at`. */
+  gapSeconds: number;
+  /** The old master's last advert before `at`. */
+  lastAdvertAt: number;
+  reason: SwitchoverReason;
+  /** Priority of the old master's last advert before `at` (0 when it resigned). */
+  fromPriority: number;
+  /** Priority of the new master's first advert. */
+  toPriority: number;
+  /** Ethernet source of the new master's adverts, when the capture has it. */
+  toMac: string | null;
+  /** `at` falls inside a reported split-brain interval of this VRID. */
+  duringSplitBrain: boolean;
+  /** First gratuitous ARP burst after `at` for the VRID's addresses: seconds after `at`. */
+  garpAfterSeconds: number | null;
+  /** GARPs in that burst (0 when none). */
+  garpCount: number;
+  garpMac: string | null;
+}
+
+export interface SplitBrain {
+  vrid: number;
+  /** Routers advertising as master at the same time, in address order. */
+  masters: string[];
+  start: number;
+  end: number;
+  durationSeconds: number;
+}
+
+export interface PriorityZeroEvent {
+  vrid: number;
+  src: string;
+  time: number;
+  source: number;
+  frame: number;
+  /** It ended a run of that router (false: a resignation from a router not seen as master). */
+  endedRun: boolean;
+}
+
+export interface GarpBurst {
+  /** First GARP of the burst. */
+  time: number;
+  /** Last GARP of the burst. */
+  end: number;
+  senderMac: string;
+  ip: string;
+  count: number;
+  /** The VRID whose virtual address it announces, or null. */
+  vrid: number | null;
+  /** Index into AnalysisResult.switchovers of the switchover it follows, or null. */
+  switchoverIndex: number | null;
+  afterSwitchoverSeconds: number | null;
+}
+
+export interface ErrorExample {
+  code: string;
+  message: string;
+  source: number;
+  frame: number;
+  time: number;
+}
+
+export interface VridTimeline {
+  vrid: number;
+  versions: number[];
+  /** Every router that advertised, in address order. */
+  routers: string[];
+  /** Virtual addresses announced by any advert. */
+  addresses: string[];
+  /** Every advert (duplicates removed), in time order. */
+  adverts: Advert[];
+  runs: AdvertRun[];
+  masterPeriods: MasterPeriod[];
+  switchovers: Switchover[];
+  splitBrain: SplitBrain[];
+  priorityZero: PriorityZeroEvent[];
+}
+
+export interface AnalysisCounts {
+  adverts: number;
+  arp: number;
+  gratuitousArp: number;
+  /** Frames that are neither VRRP nor ARP. */
+  ignored: number;
+  /** Adverts and ARP packets dropped as copies from another capture. */
+  duplicates: number;
+  /** Frames that failed to decode (sum of `errors`). */
+  errors: number;
+}
+
+export interface AnalysisResult {
+  /** Frames analysed, duplicates included. */
+  packetCount: number;
+  /** First and last frame timestamps (seconds since the epoch), null without frames. */
+  start: number | null;
+  end: number | null;
+  durationSeconds: number;
+  sources: CaptureSource[];
+  vrids: VridTimeline[];
+  /** Every VRID's switchovers, by time. */
+  switchovers: Switchover[];
+  /** Every VRID's split-brain intervals, by start. */
+  splitBrain: SplitBrain[];
+  priorityZero: PriorityZeroEvent[];
+  garps: GarpBurst[];
+  /** Decode errors by code. */
+  errors: Record<string, number>;
+  /** The first error of each code. */
+  errorExamples: ErrorExample[];
+  counts: AnalysisCounts;
+}
+
+/** TimelineOptions with the defaults filled in (sources aside). */
+export interface ResolvedOptions {
+  duplicateWindowSeconds: number;
+  livenessToleranceSeconds: number;
+  minSplitBrainSeconds: number | undefined;
+  garpBurstGapSeconds: number;
+  garpLeadSeconds: number;
+}
