@@ -1,5 +1,14 @@
 import { InputError } from '../../../src/errors';
-import { describeFaults, resolveFaultName, type FaultStep } from '../../../src/faults';
+import {
+  describeFault,
+  describeFaults,
+  faultUnits,
+  healMatches,
+  resolveFaultName,
+  unitsFromHeal,
+  type FaultSpec,
+  type FaultStep,
+} from '../../../src/faults';
 import { namedFaultPlan } from '../../../src/scenario/fault-input';
 
 const lab = {
@@ -134,5 +143,67 @@ describe('fault table', () => {
     expect(lines.at(-1)).toBe(
       '(partition, rogue-advert: in scenario files, see docs/scenarios.md)',
     );
+  });
+});
+
+describe('what every fault has in common', () => {
+  const rogue: FaultSpec = {
+    kind: 'rogue-advert',
+    rogue: {
+      name: 'evil',
+      address: '192.168.17.66',
+      priority: 254,
+      password: null,
+      vrid: 51,
+      advertIntervalMs: 1000,
+    },
+  };
+
+  test('a step splits into one unit per node; partitions and rogues stay whole', () => {
+    const kill: FaultSpec = { kind: 'kill-process', nodes: ['a', 'b'], process: 'nginx' };
+    expect(faultUnits(kill)).toEqual([
+      { kind: 'kill-process', nodes: ['a'], process: 'nginx' },
+      { kind: 'kill-process', nodes: ['b'], process: 'nginx' },
+    ]);
+    const part: FaultSpec = { kind: 'partition', between: [['a'], ['b', 'c']] };
+    expect(faultUnits(part)).toEqual([part]);
+    expect(faultUnits(rogue)).toEqual([rogue]);
+    expect(describeFault(rogue)).toBe('rogue-advert evil (192.168.17.66, priority 254, no auth)');
+    expect(describeFault(part)).toBe('partition a | b,c');
+  });
+
+  test('a heal matches by kind, node, sides, rogue name and the heal options its fault takes', () => {
+    const blockIn: FaultSpec = { kind: 'block-vrrp', nodes: ['a'], direction: 'in' };
+    expect(healMatches({ kind: 'all' }, blockIn)).toBe(true);
+    expect(healMatches({ kind: 'block-vrrp' }, blockIn)).toBe(true);
+    expect(healMatches({ kind: 'block-multicast' }, blockIn)).toBe(false);
+    expect(healMatches({ kind: 'block-vrrp', nodes: ['b'] }, blockIn)).toBe(false);
+    expect(healMatches({ kind: 'block-vrrp', options: { direction: 'out' } }, blockIn)).toBe(false);
+    expect(healMatches({ kind: 'block-vrrp', options: { direction: 'in' } }, blockIn)).toBe(true);
+    // An option power-off's heal does not take narrows nothing.
+    const off: FaultSpec = { kind: 'power-off', nodes: ['a'] };
+    expect(healMatches({ kind: 'power-off', options: { process: 'x' } }, off)).toBe(true);
+    const part: FaultSpec = { kind: 'partition', between: [['a'], ['b']] };
+    expect(healMatches({ kind: 'partition', between: [['b'], ['a']] }, part)).toBe(true);
+    expect(healMatches({ kind: 'partition', between: [['a'], ['c']] }, part)).toBe(false);
+    expect(healMatches({ kind: 'rogue-advert', rogue: 'evil' }, rogue)).toBe(true);
+    expect(healMatches({ kind: 'rogue-advert', rogue: 'other' }, rogue)).toBe(false);
+  });
+
+  test("a heal of what was never applied heals what it names, with the fault's heal defaults", () => {
+    expect(unitsFromHeal({ kind: 'block-multicast', nodes: ['a'] }, [])).toEqual([
+      { kind: 'block-multicast', nodes: ['a'], direction: 'both' },
+    ]);
+    expect(unitsFromHeal({ kind: 'kill-process', nodes: ['a', 'b'] }, [])).toEqual([
+      { kind: 'kill-process', nodes: ['a'], process: 'nginx' },
+      { kind: 'kill-process', nodes: ['b'], process: 'nginx' },
+    ]);
+    expect(unitsFromHeal({ kind: 'delay', nodes: ['a'] }, [])).toEqual([
+      { kind: 'delay', nodes: ['a'], latencyMs: 0, jitterMs: 0 },
+    ]);
+    expect(unitsFromHeal({ kind: 'rogue-advert', rogue: 'evil' }, [rogue])).toEqual([rogue]);
+    expect(unitsFromHeal({ kind: 'rogue-advert', rogue: 'nobody' }, [rogue])).toEqual([]);
+    expect(unitsFromHeal({ kind: 'partition' }, [])).toEqual([]);
+    expect(unitsFromHeal({ kind: 'all' }, [rogue])).toEqual([]);
   });
 });
