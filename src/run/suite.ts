@@ -189,7 +189,8 @@ async function runAll(
   });
 }
 
-function runResult(
+/** The run's result: its scenarios' results and their counts. */
+export function runResultFrom(
   driver: DriverName,
   seed: number,
   results: ScenarioResult[],
@@ -238,7 +239,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     await kit.close?.();
   }
   const interrupted = reasonOf(options.signal);
-  const run = runResult(kit.name, options.seed, results, interrupted !== undefined);
+  const run = runResultFrom(kit.name, options.seed, results, interrupted !== undefined);
   const report = buildReport(run, {
     generatedAt: options.generatedAt,
     interrupted: interrupted ?? false,

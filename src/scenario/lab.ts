@@ -8,12 +8,11 @@
 import path from 'node:path';
 import { renderKeepalivedConf } from '../keepalived/render';
 import { SEED_LAB, seedInstance, type SeedWebNode } from '../lab/seed-lab';
-import { instanceConfig, type InstanceConfig } from '../vrrp/config';
 import { ipToNumber, numberToIp } from '../vrrp/ipv4';
 import { inSubnet, parseCidr, type Cidr } from './cidr';
 import type { IssuePath, PathIssue } from './path-issue';
 import type { LabInput } from './schema';
-import type { RogueSpec, ScenarioLab, ScenarioLabNode } from './types';
+import type { ScenarioLab, ScenarioLabNode } from './types';
 
 export type { IssuePath, PathIssue } from './path-issue';
 export { inSubnet, parseCidr, type Cidr } from './cidr';
@@ -179,21 +178,4 @@ export function normaliseLab(
   const lab = { subnet: subnetText, gateway, vip, vrid, nodes: [...nodes.values()] };
   checkLab(input, lab, issues);
   return { lab: { name: input?.name ?? 'seed', ...lab }, issues };
-}
-
-/**
- * The VRRP instance of a rogue-advert router: a BACKUP that claims the lab's VIP on the given
- * VRID with the given priority and password. The same router on both drivers (the simulator
- * runs it, the Docker driver renders it into a keepalived.conf for chaos-vrrpd).
- */
-export function rogueInstance(rogue: RogueSpec, vip: string): InstanceConfig {
-  return instanceConfig({
-    name: 'VI_ROGUE',
-    vrid: rogue.vrid,
-    priority: rogue.priority,
-    advertIntervalMs: rogue.advertIntervalMs,
-    initialState: 'BACKUP',
-    auth: rogue.password === null ? null : { type: 'PASS', password: rogue.password },
-    vips: [{ address: vip, prefixLength: 32 }],
-  });
 }

@@ -9,12 +9,10 @@ import {
   PCAP_RECORD_HEADER_LENGTH,
   magicOf,
 } from '../../capture/pcap-format';
-import { renderKeepalivedConf } from '../../keepalived/render';
 import type { VrrpStateName } from '../../vrrp/state-machine';
 import type { ProbeRecord } from '../../run/driver';
-import { rogueInstance } from '../../scenario/lab';
 import { parseProbeLine } from '../../run/probe-record';
-import type { RogueSpec, Scenario } from '../../scenario/types';
+import type { Scenario } from '../../scenario/types';
 
 /** Where evidence lives inside the containers. */
 export const LOG_DIR = '/var/log/chaos';
@@ -90,11 +88,6 @@ export function sampledState(
   if (!containerRunning || vrrp === null || !vrrp.running) return 'STOPPED';
   const s = vrrp.state;
   return s === 'MASTER' || s === 'BACKUP' || s === 'FAULT' ? s : 'INIT';
-}
-
-/** The rogue router's keepalived.conf: one instance for the lab's VIP, starting BACKUP. */
-export function rogueConfigText(rogue: RogueSpec, vip: string): string {
-  return renderKeepalivedConf([rogueInstance(rogue, vip)]);
 }
 
 /**

@@ -5,10 +5,10 @@ import {
   evidenceFolder,
   parseProbeChunk,
   proberDurationS,
-  rogueConfigText,
   sampledState,
   untar,
 } from '../../../src/drivers/docker/evidence';
+import { rogueConfigText } from '../../../src/faults';
 import type { Scenario } from '../../../src/scenario/types';
 
 describe('parseProbeChunk', () => {
