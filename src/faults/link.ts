@@ -64,8 +64,8 @@ export const partition = defineFault({
   },
   describe: (f) => `partition ${f.between[0].join(',')} | ${f.between[1].join(',')}`,
   docker: {
-    roles: ['web', 'mysql', 'prober'],
-    how: 'iptables drops every packet from and to the peers (the other side)',
+    roles: ['web'],
+    how: 'iptables drops every packet from and to the peers (the other side), in the web nodes of either side',
     apply: (u, lab) => partitionActions(u.between, lab, insertAll),
     heal: (u, lab) => partitionActions(u.between, lab, deleteAll),
     refuse: (f, lab) =>

@@ -20,6 +20,11 @@ function processName(name: string): string {
   return name;
 }
 
+/** Checked when the file is validated, not first when the Docker plan is built. */
+const processNameSchema = z.string().regex(PROCESS_NAME, {
+  message: 'a process name is letters, digits, _ . + - (up to 15), as pkill -x takes it',
+});
+
 const NGINX_STOP = exec('/opt/chaos/bin/nginx-stop');
 const NGINX_START = exec('/opt/chaos/bin/nginx-start');
 const VRRP_START = exec('/opt/chaos/bin/vrrp-start');
@@ -51,10 +56,10 @@ export const killProcess = defineFault({
   summary: 'kill a process (nginx by default); heal: start it again',
   target: 'nodes',
   options: {
-    process: z.string().min(1).optional().describe('The process to kill (default nginx)'),
+    process: processNameSchema.optional().describe('The process to kill (default nginx)'),
   },
   healOptions: {
-    process: z.string().min(1).optional().describe('kill-process: the process to start'),
+    process: processNameSchema.optional().describe('kill-process: the process to start'),
   },
   normalise: (s) => ({ process: s.process ?? 'nginx' }),
   healParams: (h) => ({ process: (h.options?.process as string | undefined) ?? 'nginx' }),

@@ -26,6 +26,9 @@ const multicastDirection = z
     'Which VRRP multicast of the node is dropped: in (default: on receipt, the node still advertises), out, or both',
   );
 
+/** The iptables chains of a direction, as directions of their own. */
+const chains = (d: Direction): Direction[] => (d === 'both' ? ['in', 'out'] : [d]);
+
 /** A heal of a block never applied removes both directions (heals are idempotent). */
 const healBoth = (h: HealSpec): { direction: Direction } => ({
   direction: (h.options?.direction as Direction | undefined) ?? 'both',
@@ -52,8 +55,12 @@ export const blockMulticast = defineFault({
   },
   sim: {
     how: 'multicast adverts are dropped on receipt, on sending, or both; unicast passes',
-    apply: (u, sim) => u.nodes.forEach((n) => sim.blockMulticast(n, u.direction)),
-    heal: (u, sim) => u.nodes.forEach((n) => sim.unblockMulticast(n, u.direction)),
+    // One filter per chain, as iptables has one rule per chain: healing `in` after `both`
+    // leaves `out`, healing `both` after `in` removes it.
+    apply: (u, sim) =>
+      u.nodes.forEach((n) => chains(u.direction).forEach((d) => sim.blockMulticast(n, d))),
+    heal: (u, sim) =>
+      u.nodes.forEach((n) => chains(u.direction).forEach((d) => sim.unblockMulticast(n, d))),
   },
 });
 

@@ -8,7 +8,7 @@
  *   ├─ interrupted         true when the run was stopped before every scenario ended
  *   ├─ environment         chaos / Docker / Node versions; null = not measured
  *   ├─ suite               one row per scenario: verdict, worst gap, downtime
- *   ├─ scenarios[]         ScenarioResult (src/scenario/result.ts) plus
+ *   ├─ scenarios[]         ScenarioResult (src/run/result.ts) plus
  *   │  ├─ lab              nodes, roles, addresses, VRRP implementation; null = not recorded
  *   │  ├─ sla              availability, incidents, projection, error budget, verdict
  *   │  ├─ reconciliation   each client outage next to the VRRP switchover that explains it

@@ -14,7 +14,7 @@
  * - One scenario run is one incident of this kind; `slo.incidentsPerYear` projects its total
  *   downtime over a year: projected = incidentsPerYear x downtime.
  * - availability objective: with incidentsPerYear, the projected yearly availability; without
- *   it, the availability over the window (as the run's own verdict, src/scenario/slo.ts).
+ *   it, the availability over the window (as the run's own verdict, src/run/slo.ts).
  *   maxDowntime objective: the longest single outage.
  */
 import { formatDuration } from '../scenario/duration';

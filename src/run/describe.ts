@@ -11,6 +11,7 @@ function describeHeal(h: HealSpec): string {
   if (h.nodes) what.push(h.nodes.join(', '));
   if (h.between) what.push(`${h.between[0].join(',')} | ${h.between[1].join(',')}`);
   if (h.rogue !== undefined) what.push(h.rogue);
+  for (const [k, v] of Object.entries(h.options ?? {})) what.push(`${k} ${String(v)}`);
   return `heal ${what.join(' ')}`;
 }
 

@@ -2,8 +2,9 @@
  * A Driver decorator that keeps the VIP samples the report's timeline draws: every sample the
  * runner takes and (optionally) one every `sampleEveryMs` of scenario time. It only calls the
  * driver it wraps. Sampling splits each `wait` into slices; use it with the simulator (cheap),
- * not with Docker (each sample runs commands in the containers), whose events.jsonl gives the
- * same bands. The prober's requests and the VRRP analysis come from the runner (ScenarioRun).
+ * not with Docker (each sample runs commands in the containers: there the report draws only the
+ * samples the runner took). The prober's requests and the VRRP analysis come from the runner
+ * (ScenarioRun).
  */
 import { masterPeriodsOf } from '../report/evidence';
 import type { ScenarioEvidence } from '../report/timeline';

@@ -1,6 +1,6 @@
 /**
- * Service-level objectives against a scenario's client outages. Pure. The report module will
- * own the full SLA math; this is the verdict `chaos run` needs.
+ * Service-level objectives against a scenario's client outages. Pure. The verdict `chaos run`
+ * needs; the report's SLA figures (budgets, projections) are src/report/sla.ts.
  *
  * - maxDowntime: the longest outage is at most this long.
  * - availability: with incidentsPerYear, the yearly availability if this failure (and the

@@ -151,14 +151,18 @@ const runsOn = (l: LoadedScenario, driver: DriverName): boolean =>
 /** What the driver cannot run, found before anything runs (InputError listing each). */
 function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: number): void {
   const refused: string[] = [];
+  const codes = new Set<string>();
   for (const l of loaded) {
     if (!runsOn(l, kit.name)) continue;
-    for (const r of kit.factory(l, { seed }).refusals())
+    for (const r of kit.factory(l, { seed }).refusals()) {
       refused.push(`${l.file}: step ${r.step + 1}: ${r.message}`);
+      codes.add(r.code);
+    }
   }
+  // The refusals' own code when they agree (DOCKER_NETEM_UNSUPPORTED), else the driver's.
   if (refused.length > 0)
     throw new InputError(
-      kit.refusalCode,
+      codes.size === 1 ? [...codes][0]! : kit.refusalCode,
       `the ${kit.name} driver cannot run:\n${refused.join('\n')}`,
     );
 }

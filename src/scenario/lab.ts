@@ -1,9 +1,9 @@
 /**
  * The scenario's lab: the seed lab (src/lab/seed-lab.ts) with the scenario's overrides. Pure.
  *
- * The result has the shape of LabSpec (src/lab/lab-file.ts, the lab engineer's module, not
- * imported here so that the two can land independently): `{ name, subnet, gateway, vip, vrid,
- * nodes: [{ name, role, address, vrrp?, configPath?, configText? }] }`.
+ * The result has the shape of LabSpec (src/lab/lab-spec.ts), so the Docker driver brings it up
+ * as it is: `{ name, subnet, gateway, vip, vrid, nodes: [{ name, role, address, vrrp?,
+ * configPath?, configText? }] }`.
  */
 import path from 'node:path';
 import { renderKeepalivedConf } from '../keepalived/render';

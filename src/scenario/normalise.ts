@@ -79,6 +79,15 @@ function healSpec(s: HealStepInput, at: IssuePath, issues: PathIssue[]): HealSpe
   if (s.between) h.between = s.between;
   if (s.rogue !== undefined) h.rogue = s.rogue;
   const given = HEAL_OPTION_KEYS.filter((k) => (s as Record<string, unknown>)[k] !== undefined);
+  const takes = s.heal === 'all' ? [] : Object.keys(faultDef(s.heal).healOptions ?? {});
+  for (const k of given.filter((key) => !takes.includes(key))) {
+    const by = allFaults().filter((d) => Object.keys(d.healOptions ?? {}).includes(k));
+    issues.push({
+      path: [...at, k],
+      message: `heal ${s.heal} takes no ${k} (${by.map((d) => d.kind).join(', ')} do)`,
+      atKey: true,
+    });
+  }
   if (given.length > 0)
     h.options = Object.fromEntries(given.map((k) => [k, (s as Record<string, unknown>)[k]]));
   return h;

@@ -13,8 +13,8 @@ export type { Direction, FaultSpec, HealSpec, NodeRole, RogueSpec } from '../fau
 export type VrrpImplementation = 'chaos' | 'keepalived';
 
 /**
- * One node of the lab. The same shape as LabSpec's nodes (src/lab/lab-file.ts, written by the
- * lab engineer): a ScenarioLab is assignable to a LabSpec.
+ * One node of the lab. The same shape as LabSpec's nodes (src/lab/lab-spec.ts): a ScenarioLab
+ * is assignable to a LabSpec.
  */
 export interface ScenarioLabNode {
   name: string;

@@ -10,8 +10,9 @@
  *
  * Evidence (in the scenario's evidence folder, also while running): pcaps/<node>-<n>.pcap (cut
  * to whole records), prober.jsonl, samples.jsonl (every VIP sample the runner took), and per
- * node the daemon's event log and log since the scenario began. vrrp() copies the pcaps so far
- * and analyses them (times in seconds since the lab came up); stop() stops prober and captures
+ * node the daemon's event log and log since the scenario began. observations() copies the pcaps
+ * so far and reads their frames (times in seconds since the lab came up; the runner analyses
+ * them); stop() stops prober and captures
  * with SIGINT (complete files), copies everything and releases the lab to the session.
  */
 import fs from 'node:fs';
@@ -61,6 +62,12 @@ export interface DockerDriverDeps {
   tag: string;
 }
 
+/** What a DockerDriver needs of its session: a DockerSession, or a fake in tests. */
+export type DriverSession = Pick<
+  DockerSession,
+  'acquire' | 'images' | 'signal' | 'interrupted' | 'netem'
+>;
+
 export class DockerDriver implements Driver {
   readonly name = 'docker' as const;
   /** A sample costs one exec per node (about 50-150 ms); polling faster gains nothing. */
@@ -84,7 +91,7 @@ export class DockerDriver implements Driver {
 
   constructor(
     loaded: LoadedScenario,
-    private readonly session: DockerSession,
+    private readonly session: DriverSession,
     private readonly deps: DockerDriverDeps,
   ) {
     this.scenario = loaded.scenario;

@@ -1,5 +1,5 @@
 /**
- * Pure helpers of the Docker driver (docker-driver.ts): the prober's JSONL read in pieces, pcaps
+ * Pure helpers of the Docker driver (driver.ts): the prober's JSONL read in pieces, pcaps
  * cut to their complete records, tar archives (docker cp) unpacked, evidence names, the rogue
  * router's config, the prober's duration bound. No I/O here.
  */

@@ -23,9 +23,10 @@
  * What it cannot model, so these are refused before the run starts (SIM_FAULT_UNSUPPORTED):
  * pause/resume (a frozen process), and any fault on a node that runs no VRRP (the database,
  * the prober): there is no MySQL, shop app or HTTP stack in the simulator. Nor does it model
- * HTTP timeouts, the shop's 503s, ARP cache expiry, or loss/delay hitting HTTP requests.
- * A scenario about those says `drivers: [docker]`; an `answers` expectation with a status other
- * than 200 is refused (SIM_EXPECTATION_UNSUPPORTED).
+ * HTTP timeouts, the shop's 503s, Linux's neighbour timers beyond the fixed ARP_RERESOLVE_MS,
+ * or loss/delay hitting HTTP requests. A scenario about those says `drivers: [docker]`; an
+ * `answers` expectation with a status other than 200 is refused (SIM_EXPECTATION_UNSUPPORTED).
+ * The refusals are in refusals.ts, from the fault catalog (src/faults).
  */
 import { observeFrame, type Observation } from '../../capture';
 import { LINKTYPE_RAW } from '../../capture/link';

@@ -101,7 +101,7 @@ describe('fault table', () => {
     expect(() => plan('network-down', 'apply', 'nope')).toThrow(/no node 'nope'/);
     expect(() => plan('loss', 'apply')).toThrow(/rate/);
     expect(() => plan('kill-process', 'apply', 'server01', { process: 'a;b' })).toThrow(
-      /not a process name/,
+      /a process name is letters, digits/,
     );
     expect(() => plan('partition', 'apply')).toThrow(/scenario file/);
   });
