@@ -31,14 +31,16 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { analyzePcapFiles } from '../src/capture/analyze-files';
 import { fsSource } from '../src/keepalived/fs-source';
+import { captureCommand } from '../src/lab/capture';
 import { DockerLab, systemLabDeps } from '../src/lab/docker-lab';
 import type { StartedLab } from '../src/lab/docker-lab';
 import { assertDockerReachable, packageRoot } from '../src/lab/docker-support';
 import { ensureImages } from '../src/lab/images';
 import type { LabImages } from '../src/lab/images';
 import { parseLabFile } from '../src/lab/lab-file';
-import { captureCommand } from '../src/drivers/docker/evidence';
 import type { LabSpec, VrrpImpl } from '../src/lab/lab-spec';
+import { pollUntil } from '../src/lab/poll';
+import { proberCommand } from '../src/lab/prober-command';
 
 /** RFC 3768 master_down_interval for a backup of priority 100, advert 1 s. */
 const BOUND_S = 3 + (256 - 100) / 256;
@@ -48,7 +50,6 @@ const PROBE_TIMEOUT_MS = 200;
 const MASTER = 'server01';
 const BACKUP = 'server03';
 const PROBER = 'prober';
-const PROBER_MAIN = '/opt/chaos/dist/src/prober/main.js';
 
 interface Args {
   runs: number;
@@ -78,6 +79,10 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const clock = { now: () => Date.now(), sleep };
+/** Poll `check` every `intervalMs` until true; `<what> after <timeoutMs> ms` otherwise. */
+const until = (what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50) =>
+  pollUntil(what, check, { timeoutMs, intervalMs, clock });
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 interface Iteration {
@@ -121,34 +126,20 @@ class Bench {
     return r.stdout.includes(` ${this.vip}/`);
   }
 
-  async waitVip(node: string, timeoutMs: number): Promise<number> {
-    const start = Date.now();
-    while (!(await this.holdsVip(node))) {
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`VIP ${this.vip} not owned by ${node} after ${timeoutMs} ms`);
-      await sleep(100);
-    }
-    return Date.now() - start;
+  waitVip(node: string, timeoutMs: number): Promise<number> {
+    return until(`VIP ${this.vip} not owned by ${node}`, () => this.holdsVip(node), timeoutMs, 100);
   }
 
   /** Signal every process matching `pattern` (pkill -f) and wait until none is left. */
   async stop(node: string, signal: string, pattern: string, timeoutMs = 5000): Promise<void> {
     await this.lab.exec(node, ['pkill', `-${signal}`, '-f', pattern]);
-    const start = Date.now();
-    while ((await this.lab.exec(node, ['pgrep', '-f', pattern])).exitCode === 0) {
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`${pattern} still running in ${node} after ${timeoutMs} ms`);
-      await sleep(50);
-    }
+    const gone = async () => (await this.lab.exec(node, ['pgrep', '-f', pattern])).exitCode !== 0;
+    await until(`${pattern} still running in ${node}`, gone, timeoutMs);
   }
 
   async waitFile(node: string, file: string, timeoutMs = 5000): Promise<void> {
-    const start = Date.now();
-    while ((await this.lab.exec(node, ['test', '-s', file])).exitCode !== 0) {
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`${file} not written in ${node} after ${timeoutMs} ms`);
-      await sleep(50);
-    }
+    const written = async () => (await this.lab.exec(node, ['test', '-s', file])).exitCode === 0;
+    await until(`${file} not written in ${node}`, written, timeoutMs);
   }
 
   /** A file out of a node (works on a stopped container too) into the work folder. */
@@ -180,23 +171,15 @@ class Bench {
   async iteration(tag: string): Promise<Iteration> {
     const pcap = `/tmp/bench-${tag}.pcap`;
     const jsonl = `/tmp/bench-${tag}.jsonl`;
-    for (const node of [MASTER, BACKUP]) await this.lab.execDetached(node, captureCommand(pcap));
+    for (const node of [MASTER, BACKUP])
+      await this.lab.execDetached(node, captureCommand({ file: pcap }));
     for (const node of [MASTER, BACKUP]) await this.waitFile(node, pcap);
-    await this.lab.execDetached(PROBER, [
-      'node',
-      PROBER_MAIN,
-      '--url',
-      `http://${this.vip}/`,
-      '--interval-ms',
-      String(PROBE_INTERVAL_MS),
-      '--timeout-ms',
-      String(PROBE_TIMEOUT_MS),
-      '--duration-s',
-      '120',
-      '--out',
-      jsonl,
-      '-q',
-    ]);
+    const url = `http://${this.vip}/`;
+    const [intervalMs, timeoutMs] = [PROBE_INTERVAL_MS, PROBE_TIMEOUT_MS];
+    await this.lab.execDetached(
+      PROBER,
+      proberCommand({ url, intervalMs, timeoutMs, durationS: 120, out: jsonl, quiet: true }),
+    );
     await this.waitFile(PROBER, jsonl);
     // A random phase in the master's 1 s advert cycle, so that no implementation's schedule
     // lines up with the harness's fixed delays (the outage is up to 1 s shorter than the gap).
@@ -296,112 +279,117 @@ function mad(xs: readonly number[]): number {
 
 const ms = (x: number, digits = 1): string => `${x.toFixed(digits)} ms`;
 
-function report(results: ImplResult[], args: Args, coldMs: number | undefined): string {
-  const out: string[] = [];
-  const bound = BOUND_S * 1000;
+/** The first GARP of each run that saw one: ms after the new master's first advert (pcap). */
+const garpsOf = (its: readonly Iteration[]): number[] =>
+  its.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]));
+
+/** The old master's last advert to the new master's first GARP (ms), runs that saw one. */
+const announcedOf = (its: readonly Iteration[]): number[] =>
+  its.flatMap((i) => (i.garpMs === null ? [] : [i.gapS * 1000 + i.garpMs]));
+
+/** One implementation's figures. */
+function implSection(r: ImplResult, runs: number, bound: number): string[] {
+  const its = r.iterations;
+  const out = [
+    '',
+    `${r.impl}: ${its.length}/${runs} runs ok${r.errors.length ? `, ${r.errors.length} failed` : ''}`,
+    ...r.errors.map((e) => `  error: ${e}`),
+  ];
+  if (its.length === 0) return out;
+  const dev = its.map((i) => Math.abs(i.gapS * 1000 - bound));
+  const outage = its.map((i) => i.outageMs);
+  out.push(`  gaps (ms):            ${its.map((i) => (i.gapS * 1000).toFixed(1)).join(' ')}`);
   out.push(
-    `power-off failover, ${args.runs} runs per implementation; bound ${bound.toFixed(3)} ms (3 x 1 s + 156/256 s); prober every ${PROBE_INTERVAL_MS} ms, timeout ${PROBE_TIMEOUT_MS} ms`,
+    `  |gap - bound|:        median ${ms(median(dev), 2)}, worst ${ms(Math.max(...dev), 2)}`,
   );
-  for (const r of results) {
-    const its = r.iterations;
-    out.push('');
+  out.push(`  client outages (ms):  ${outage.map((o) => o.toFixed(0)).join(' ')}`);
+  out.push(
+    `  client outage:        median ${ms(median(outage))}, worst ${ms(Math.max(...outage))}, best ${ms(Math.min(...outage))}, MAD ${ms(mad(outage))}`,
+  );
+  const rec = its.map((i) => i.recoveryMs);
+  out.push(
+    `  takeover -> client:   median ${ms(median(rec))}, worst ${ms(Math.max(...rec))} (new master's first advert to the first ok probe)`,
+  );
+  const garps = garpsOf(its);
+  out.push(
+    garps.length === 0
+      ? '  first GARP:           none seen'
+      : `  first GARP:           median ${ms(median(garps), 2)}, worst ${ms(Math.max(...garps), 2)} after the new master's first advert (pcap; ${garps.length}/${its.length} runs)`,
+  );
+  const announced = announcedOf(its);
+  if (announced.length > 0)
     out.push(
-      `${r.impl}: ${its.length}/${args.runs} runs ok${r.errors.length ? `, ${r.errors.length} failed` : ''}`,
+      `  last advert -> GARP:  median ${ms(median(announced), 2)}, worst ${ms(Math.max(...announced), 2)} (old master's last advert to the new master's first GARP, pcap: when clients can reach the new master; no prober in it)`,
     );
-    for (const e of r.errors) out.push(`  error: ${e}`);
-    if (its.length === 0) continue;
-    const dev = its.map((i) => Math.abs(i.gapS * 1000 - bound));
-    const outage = its.map((i) => i.outageMs);
-    out.push(`  gaps (ms):            ${its.map((i) => (i.gapS * 1000).toFixed(1)).join(' ')}`);
+  const late = its.flatMap((i) => (i.timerLateMs === null ? [] : [i.timerLateMs]));
+  if (late.length > 0)
     out.push(
-      `  |gap - bound|:        median ${ms(median(dev), 2)}, worst ${ms(Math.max(...dev), 2)}`,
+      `  Master_Down timer:    processed late by median ${ms(median(late), 3)}, worst ${ms(Math.max(...late), 3)} (the daemon's state event)`,
     );
-    out.push(`  client outages (ms):  ${outage.map((o) => o.toFixed(0)).join(' ')}`);
-    out.push(
-      `  client outage:        median ${ms(median(outage))}, worst ${ms(Math.max(...outage))}, best ${ms(Math.min(...outage))}, MAD ${ms(mad(outage))}`,
-    );
-    const rec = its.map((i) => i.recoveryMs);
-    out.push(
-      `  takeover -> client:   median ${ms(median(rec))}, worst ${ms(Math.max(...rec))} (new master's first advert to the first ok probe)`,
-    );
-    const garps = its.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]));
-    out.push(
-      garps.length === 0
-        ? '  first GARP:           none seen'
-        : `  first GARP:           median ${ms(median(garps), 2)}, worst ${ms(Math.max(...garps), 2)} after the new master's first advert (pcap; ${garps.length}/${its.length} runs)`,
-    );
-    const announced = its.flatMap((i) => (i.garpMs === null ? [] : [i.gapS * 1000 + i.garpMs]));
-    if (announced.length > 0)
-      out.push(
-        `  last advert -> GARP:  median ${ms(median(announced), 2)}, worst ${ms(Math.max(...announced), 2)} (old master's last advert to the new master's first GARP, pcap: when clients can reach the new master; no prober in it)`,
-      );
-    const late = its.flatMap((i) => (i.timerLateMs === null ? [] : [i.timerLateMs]));
-    if (late.length > 0)
-      out.push(
-        `  Master_Down timer:    processed late by median ${ms(median(late), 3)}, worst ${ms(Math.max(...late), 3)} (the daemon's state event)`,
-      );
-    const last = its.map((i) => i.lastAdvertToOkMs);
-    out.push(
-      `  last advert -> ok:    median ${ms(median(last))}, worst ${ms(Math.max(...last))} (old master's last advert to the first ok probe: gap + takeover, phase-free)`,
-    );
-    out.push(
-      `  kill phase:           ${its.map((i) => i.phaseMs.toFixed(0)).join(' ')} ms after the last advert`,
-    );
-    out.push(
-      `  failed probes/run:    median ${median(its.map((i) => i.failedProbes))}; first success after served by ${[...new Set(its.map((i) => i.servedAfter))].join(', ')}`,
-    );
-    out.push(`  lab up (warm):        ${ms(r.upMs, 0)}; lab down: ${ms(r.downMs, 0)}`);
-  }
-  out.push('');
-  if (coldMs !== undefined)
-    out.push(`cold lab up (no-cache image builds + lab up): ${ms(coldMs, 0)}`);
-  else
-    out.push(
-      'cold lab up: not measured (needs --cold: a no-cache rebuild of the images); warm figures above',
-    );
-  out.push('');
-  const ours = results.find((r) => r.impl === 'chaos');
-  const theirs = results.find((r) => r.impl === 'keepalived');
-  if (ours && ours.iterations.length > 0) {
-    const dev = median(ours.iterations.map((i) => Math.abs(i.gapS * 1000 - bound)));
+  const last = its.map((i) => i.lastAdvertToOkMs);
+  out.push(
+    `  last advert -> ok:    median ${ms(median(last))}, worst ${ms(Math.max(...last))} (old master's last advert to the first ok probe: gap + takeover, phase-free)`,
+  );
+  out.push(
+    `  kill phase:           ${its.map((i) => i.phaseMs.toFixed(0)).join(' ')} ms after the last advert`,
+  );
+  out.push(
+    `  failed probes/run:    median ${median(its.map((i) => i.failedProbes))}; first success after served by ${[...new Set(its.map((i) => i.servedAfter))].join(', ')}`,
+  );
+  out.push(`  lab up (warm):        ${ms(r.upMs, 0)}; lab down: ${ms(r.downMs, 0)}`);
+  return out;
+}
+
+/** chaos-vrrpd against keepalived: the outage, takeover and service-back verdicts. */
+function comparison(
+  ours: readonly Iteration[],
+  theirs: readonly Iteration[],
+  runs: number,
+): string[] {
+  const a = ours.map((i) => i.outageMs);
+  const b = theirs.map((i) => i.outageMs);
+  const diff = median(a) - median(b);
+  const noise = Math.max(PROBE_INTERVAL_MS, mad(a), mad(b));
+  const ra = median(ours.map((i) => i.recoveryMs));
+  const rb = median(theirs.map((i) => i.recoveryMs));
+  const la = median(ours.map((i) => i.lastAdvertToOkMs));
+  const lb = median(theirs.map((i) => i.lastAdvertToOkMs));
+  const aa = median(announcedOf(ours));
+  const ab = median(announcedOf(theirs));
+  return [
+    `verdict outage: ${diff <= 0 ? 'PASS' : 'FAIL'}: chaos-vrrpd median ${ms(median(a))} vs keepalived ${ms(median(b))} (difference ${diff >= 0 ? '+' : ''}${ms(diff)}; noise: probe interval ${PROBE_INTERVAL_MS} ms, MAD ${ms(mad(a))} / ${ms(mad(b))}${Math.abs(diff) <= noise ? ' -> the difference is within the noise' : ''})`,
+    `                the outage = gap - kill phase + takeover; the phase is uniform in [0, 1 s) (randomised), so a median of ${runs} carries about +-${ms((1000 / Math.sqrt(12 * runs)) * 1.25, 0)} of phase noise`,
+    `verdict takeover: first GARP ${ms(median(garpsOf(ours)), 2)} vs ${ms(median(garpsOf(theirs)), 2)} after the first advert (chaos-vrrpd vs keepalived, medians from the pcaps)`,
+    `verdict service back (pcap, no prober): last advert -> first GARP, chaos-vrrpd ${ms(aa, 2)} vs keepalived ${ms(ab, 2)} (${aa - ab >= 0 ? '+' : ''}${ms(aa - ab, 2)})`,
+    `verdict outage, phase-free: ${la <= lb + PROBE_INTERVAL_MS ? 'PASS' : 'FAIL'}: last advert -> first ok probe, chaos-vrrpd ${ms(la)} vs keepalived ${ms(lb)} (${la - lb >= 0 ? '+' : ''}${ms(la - lb)}; within one probe interval counts as equal); takeover -> first ok probe ${ms(ra)} vs ${ms(rb)}`,
+  ];
+}
+
+function report(results: ImplResult[], args: Args, coldMs: number | undefined): string {
+  const bound = BOUND_S * 1000;
+  const out = [
+    `power-off failover, ${args.runs} runs per implementation; bound ${bound.toFixed(3)} ms (3 x 1 s + 156/256 s); prober every ${PROBE_INTERVAL_MS} ms, timeout ${PROBE_TIMEOUT_MS} ms`,
+    ...results.flatMap((r) => implSection(r, args.runs, bound)),
+    '',
+    coldMs !== undefined
+      ? `cold lab up (no-cache image builds + lab up): ${ms(coldMs, 0)}`
+      : 'cold lab up: not measured (needs --cold: a no-cache rebuild of the images); warm figures above',
+    '',
+  ];
+  const ours = results.find((r) => r.impl === 'chaos')?.iterations ?? [];
+  const theirs = results.find((r) => r.impl === 'keepalived')?.iterations ?? [];
+  if (ours.length > 0) {
+    const dev = median(ours.map((i) => Math.abs(i.gapS * 1000 - bound)));
     out.push(
       `verdict gap:    ${dev <= TARGET_GAP_MS ? 'PASS' : 'FAIL'}: chaos-vrrpd median |gap - bound| ${ms(dev, 2)} (target <= ${TARGET_GAP_MS} ms)`,
     );
   }
-  if (ours && theirs && ours.iterations.length > 0 && theirs.iterations.length > 0) {
-    const a = ours.iterations.map((i) => i.outageMs);
-    const b = theirs.iterations.map((i) => i.outageMs);
-    const diff = median(a) - median(b);
-    const noise = Math.max(PROBE_INTERVAL_MS, mad(a), mad(b));
-    out.push(
-      `verdict outage: ${diff <= 0 ? 'PASS' : 'FAIL'}: chaos-vrrpd median ${ms(median(a))} vs keepalived ${ms(median(b))} (difference ${diff >= 0 ? '+' : ''}${ms(diff)}; noise: probe interval ${PROBE_INTERVAL_MS} ms, MAD ${ms(mad(a))} / ${ms(mad(b))}${Math.abs(diff) <= noise ? ' -> the difference is within the noise' : ''})`,
-    );
-    const ra = median(ours.iterations.map((i) => i.recoveryMs));
-    const rb = median(theirs.iterations.map((i) => i.recoveryMs));
-    const la = median(ours.iterations.map((i) => i.lastAdvertToOkMs));
-    const lb = median(theirs.iterations.map((i) => i.lastAdvertToOkMs));
-    out.push(
-      `                the outage = gap - kill phase + takeover; the phase is uniform in [0, 1 s) (randomised), so a median of ${args.runs} carries about +-${ms((1000 / Math.sqrt(12 * args.runs)) * 1.25, 0)} of phase noise`,
-    );
-    out.push(
-      `verdict takeover: first GARP ${ms(median(ours.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} vs ${ms(median(theirs.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.garpMs]))), 2)} after the first advert (chaos-vrrpd vs keepalived, medians from the pcaps)`,
-    );
-    const announcedAt = (r: ImplResult) =>
-      median(r.iterations.flatMap((i) => (i.garpMs === null ? [] : [i.gapS * 1000 + i.garpMs])));
-    const aa = announcedAt(ours);
-    const ab = announcedAt(theirs);
-    out.push(
-      `verdict service back (pcap, no prober): last advert -> first GARP, chaos-vrrpd ${ms(aa, 2)} vs keepalived ${ms(ab, 2)} (${aa - ab >= 0 ? '+' : ''}${ms(aa - ab, 2)})`,
-    );
-    out.push(
-      `verdict outage, phase-free: ${la <= lb + PROBE_INTERVAL_MS ? 'PASS' : 'FAIL'}: last advert -> first ok probe, chaos-vrrpd ${ms(la)} vs keepalived ${ms(lb)} (${la - lb >= 0 ? '+' : ''}${ms(la - lb)}; within one probe interval counts as equal); takeover -> first ok probe ${ms(ra)} vs ${ms(rb)}`,
-    );
-  }
-  const upDown = results.flatMap((r) => [r.upMs]);
+  if (ours.length > 0 && theirs.length > 0) out.push(...comparison(ours, theirs, args.runs));
+  const ups = results.map((r) => r.upMs);
   const downs = results.map((r) => r.downMs);
-  if (upDown.length > 0)
+  if (ups.length > 0)
     out.push(
-      `verdict lab:    warm up ${upDown.map((x) => ms(x, 0)).join(' / ')} (target < 15000 ms: ${upDown.every((x) => x < 15000) ? 'PASS' : 'FAIL'}); down ${downs.map((x) => ms(x, 0)).join(' / ')} (target < 5000 ms: ${downs.every((x) => x < 5000) ? 'PASS' : 'FAIL'})`,
+      `verdict lab:    warm up ${ups.map((x) => ms(x, 0)).join(' / ')} (target < 15000 ms: ${ups.every((x) => x < 15000) ? 'PASS' : 'FAIL'}); down ${downs.map((x) => ms(x, 0)).join(' / ')} (target < 5000 ms: ${downs.every((x) => x < 5000) ? 'PASS' : 'FAIL'})`,
     );
   return out.join('\n') + '\n';
 }

@@ -1,12 +1,35 @@
 /**
- * Small Docker edges used by the lab driver: reachability (DOCKER_UNAVAILABLE), error wrapping
- * with the resource's name, exec with captured output, and the host facts the reaper needs.
+ * Small Docker edges used by the lab driver: its collaborators (DockerLabDeps, and the real
+ * world's), reachability (DOCKER_UNAVAILABLE), error wrapping with the resource's name, exec
+ * with captured output, and the host facts the reaper needs.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { systemClock } from '../clock';
 import { ChaosError } from '../errors';
 import type { HostView } from './labels';
+
+export interface DockerLabDeps {
+  docker: Dockerode;
+  host: HostView;
+  /** Epoch milliseconds: timeouts, and the mtime of files put into containers. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  newRunId(): string;
+}
+
+/** The real world: wall clock, timers, random run ids, this host's processes. */
+export function systemLabDeps(docker: Dockerode): DockerLabDeps {
+  return {
+    docker,
+    host: localHostView(),
+    now: () => systemClock.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    newRunId: () => randomBytes(4).toString('hex'),
+  };
+}
 
 export const DOCKER_UNAVAILABLE = 'DOCKER_UNAVAILABLE';
 

@@ -14,15 +14,29 @@
  *   chaos/node_modules/**      the production closure of APP_MODULES (no dockerode); native
  *                              build outputs are left out: the web image compiles raw-socket
  *                              for Debian's Node 18, the prober does not get raw-socket at all
- * and streamed to the engine as a tar (`tar -c`).
+ * and streamed to the engine as a tar (`tar -c`) by image-build.ts. While an image builds,
+ * `progress` gets one `web: step 5/12 (18.3 s)` line at most once a second (`verbose`: every
+ * line of the build); the whole build log goes to `<logDir>/chaos-build-<image>-<hash12>.log`
+ * (default os.tmpdir()), named on the `building` line and in IMAGE_BUILD_FAILED.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
+import { systemClock } from '../clock';
 import { ChaosError } from '../errors';
+import {
+  IMAGE_LABEL,
+  INPUTS_LABEL,
+  buildImage,
+  buildLogPath,
+  errorText,
+  imageExists,
+} from './image-build';
+
+export { IMAGE_LABEL, INPUTS_LABEL, buildLogPath };
+export { LastLines } from './build-progress';
 
 export interface LabImages {
   web: string;
@@ -43,12 +57,16 @@ export interface EnsureImagesOptions {
   noCache?: boolean;
   /** Only these images (default: all three). */
   only?: readonly ImageName[];
+  /**
+   * Every line of the build log on `progress`, as it comes (default: one `web: step 5/12
+   * (18.3 s)` line per image, at most once a second). The full log is kept in a file either way.
+   */
+  verbose?: boolean;
+  /** Epoch milliseconds (default: the system clock): elapsed times, the prune's grace. */
+  now?: () => number;
+  /** Where the build logs go (default os.tmpdir()): `chaos-build-<image>-<hash12>.log`. */
+  logDir?: string;
 }
-
-/** Label on every image; the value is the image name. */
-export const IMAGE_LABEL = 'org.chaos.image';
-/** Label with the full input hash. */
-export const INPUTS_LABEL = 'org.chaos.inputs';
 
 /** What the daemon, the shop and the prober load at run time. Not dockerode. */
 export const APP_MODULES = ['commander', 'yaml', 'zod', 'mysql2', 'raw-socket', 'pcap-parser'];
@@ -148,22 +166,6 @@ export function imageTag(name: ImageName, hash: string): string {
   return `chaos/${name}:${hash.slice(0, 12)}`;
 }
 
-/** Keeps the last `max` lines. */
-export class LastLines {
-  private readonly lines: string[] = [];
-
-  constructor(private readonly max = 20) {}
-
-  push(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.shift();
-  }
-
-  toString(): string {
-    return this.lines.join('\n');
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // File system: collecting inputs and staging the context.
 
@@ -251,109 +253,7 @@ function stageContext(plan: ImagePlan): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Docker.
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function imageExists(docker: Dockerode, tag: string): Promise<boolean> {
-  try {
-    await docker.getImage(tag).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw new ChaosError('DOCKER_FAILED', `Failed to inspect image ${tag}: ${errorText(error)}`, {
-      cause: error,
-    });
-  }
-}
-
-interface BuildEvent {
-  stream?: string;
-  status?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-}
-
-async function buildImage(
-  docker: Dockerode,
-  contextDir: string,
-  name: ImageName,
-  tag: string,
-  hash: string,
-  noCache: boolean,
-  progress: (line: string) => void,
-): Promise<void> {
-  const last = new LastLines(20);
-  const emit = (text: string) => {
-    for (const raw of text.split(/\r?\n/)) {
-      const line = raw.trimEnd();
-      if (line === '') continue;
-      last.push(line);
-      progress(`${name}: ${line}`);
-    }
-  };
-  const failed = (why: string, cause?: unknown) =>
-    new ChaosError(
-      'IMAGE_BUILD_FAILED',
-      `Failed to build image ${tag} from docker/${name}: ${why}\n--- last lines of the build ---\n${last.toString()}`,
-      { cause },
-    );
-
-  const tar = spawn('tar', ['-C', contextDir, '-cf', '-', '.'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tarErr = '';
-  tar.stderr.on('data', (d: Buffer) => (tarErr += d.toString()));
-  const tarDone = new Promise<void>((resolve, reject) => {
-    tar.on('error', reject);
-    tar.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`tar exited ${code}: ${tarErr.trim()}`)),
-    );
-  });
-  tarDone.catch(() => undefined);
-
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = await docker.buildImage(tar.stdout, {
-      t: tag,
-      labels: { [IMAGE_LABEL]: name, [INPUTS_LABEL]: hash },
-      rm: true,
-      forcerm: true,
-      nocache: noCache,
-    });
-  } catch (error) {
-    tar.kill();
-    throw failed(`the engine refused the build: ${errorText(error)}`, error);
-  }
-
-  let buildError: string | undefined;
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error) => (error ? reject(error) : resolve()),
-      (event: BuildEvent) => {
-        if (event.stream) emit(event.stream);
-        else if (event.status) emit(event.status);
-        if (event.error) {
-          buildError = event.errorDetail?.message ?? event.error;
-          emit(`ERROR: ${buildError}`);
-        }
-      },
-    );
-  }).catch((error: unknown) => {
-    throw failed(`the build stream broke: ${errorText(error)}`, error);
-  });
-  try {
-    await tarDone;
-  } catch (error) {
-    throw failed(`could not send the context: ${errorText(error)}`, error);
-  }
-  if (buildError !== undefined) throw failed(buildError);
-  if (!(await imageExists(docker, tag)))
-    throw failed('the engine reported no error, but the tag does not exist');
-}
+// Docker (one build: image-build.ts).
 
 /** Builds of each image kept after a build: the newest, so that a few checkouts side by side
  * (or going back a commit) do not rebuild, while old builds do not pile up (about 300 MB each
@@ -406,6 +306,7 @@ export async function pruneOldBuilds(
   name: ImageName,
   current: string,
   progress: (line: string) => void = () => undefined,
+  now: () => number = () => systemClock.now(),
 ): Promise<string[]> {
   let builds: ImageBuild[];
   try {
@@ -419,7 +320,7 @@ export async function pruneOldBuilds(
     return [];
   }
   const removed: string[] = [];
-  for (const tag of buildsToPrune(builds, current, Date.now() / 1000)) {
+  for (const tag of buildsToPrune(builds, current, now() / 1000)) {
     try {
       await docker.getImage(tag).remove();
       removed.push(tag);
@@ -437,11 +338,12 @@ export async function pruneOldBuilds(
 /**
  * Makes sure the three images exist; builds those whose tag (input hash) is missing, or all
  * with `rebuild`, then removes builds beyond the newest KEEP_IMAGE_BUILDS. Throws DIST_MISSING without dist/, IMAGE_BUILD_FAILED (with the last 20
- * lines of output) when a build fails.
+ * lines of output, and where the full log is) when a build fails.
  */
 export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages> {
   const { docker, rootDir } = opts;
   const progress = opts.progress ?? (() => undefined);
+  const now = opts.now ?? (() => systemClock.now());
   assertDist(rootDir);
   const lock = JSON.parse(
     fs.readFileSync(path.join(rootDir, 'package-lock.json'), 'utf8'),
@@ -458,16 +360,28 @@ export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages
       progress(`${recipe.name}: using ${tag}`);
       continue;
     }
-    progress(`${recipe.name}: building ${tag}`);
-    const started = Date.now();
+    const logFile = buildLogPath(opts.logDir ?? os.tmpdir(), recipe.name, hash);
+    progress(`${recipe.name}: building ${tag} (log: ${logFile})`);
+    const started = now();
     const contextDir = stageContext(plan);
     try {
-      await buildImage(docker, contextDir, recipe.name, tag, hash, opts.noCache ?? false, progress);
+      await buildImage({
+        docker,
+        contextDir,
+        name: recipe.name,
+        tag,
+        hash,
+        noCache: opts.noCache ?? false,
+        progress,
+        verbose: opts.verbose ?? false,
+        now,
+        logFile,
+      });
     } finally {
       fs.rmSync(contextDir, { recursive: true, force: true });
     }
-    progress(`${recipe.name}: built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await pruneOldBuilds(docker, recipe.name, tag, progress);
+    progress(`${recipe.name}: built ${tag} in ${((now() - started) / 1000).toFixed(1)} s`);
+    await pruneOldBuilds(docker, recipe.name, tag, progress, now);
   }
   return {
     web: tags.web ?? '',

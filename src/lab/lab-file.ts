@@ -35,7 +35,7 @@ import {
   inSubnet,
   parseSubnet,
 } from './lab-spec';
-import type { LabNodeSpec, LabSpec } from './lab-spec';
+import type { LabNodeSpec, LabRole, LabSpec } from './lab-spec';
 
 export const LAB_FILE_INVALID = 'LAB_FILE_INVALID';
 
@@ -181,13 +181,7 @@ function checkRules(
   raw.nodes.forEach((node, i) => {
     const where = (k: string): Path => ['nodes', i, k];
     counts[node.role]++;
-    if (!NODE_NAME_PATTERN.test(node.name))
-      out.push(
-        at.diag(where('name'), `node name '${node.name}' must match ${NODE_NAME_PATTERN.source}`),
-      );
-    if (names.has(node.name))
-      out.push(at.diag(where('name'), `duplicate node name '${node.name}'`));
-    names.add(node.name);
+    checkNodeName(node.name, names, where('name'), at, out);
     checkAddress(where('address'), node.address, `node ${node.name}`);
 
     if (node.role !== 'web') {
@@ -219,13 +213,42 @@ function checkRules(
     });
   });
 
+  checkCounts(counts, at, out);
+  const vrid = raw.vrid ?? vrids[0]?.vrid ?? 0;
+  checkVrids(vrids, vrid, at, out);
+  return { name: raw.name, subnet: raw.subnet, gateway, vip: raw.vip, vrid, nodes };
+}
+
+/** A node's name: its pattern, and unique in the lab (`names` collects them). */
+function checkNodeName(
+  name: string,
+  names: Set<string>,
+  where: Path,
+  at: Locator,
+  out: Diagnostic[],
+): void {
+  if (!NODE_NAME_PATTERN.test(name))
+    out.push(at.diag(where, `node name '${name}' must match ${NODE_NAME_PATTERN.source}`));
+  if (names.has(name)) out.push(at.diag(where, `duplicate node name '${name}'`));
+  names.add(name);
+}
+
+/** At least one web node, exactly one mysql node, at most one prober. */
+function checkCounts(counts: Record<LabRole, number>, at: Locator, out: Diagnostic[]): void {
   if (counts.web < 1) out.push(at.diag(['nodes'], 'a lab needs at least one web node'));
   if (counts.mysql !== 1)
     out.push(at.diag(['nodes'], `a lab needs exactly one mysql node (found ${counts.mysql})`));
   if (counts.prober > 1)
     out.push(at.diag(['nodes'], `a lab has at most one prober node (found ${counts.prober})`));
+}
 
-  const vrid = raw.vrid ?? vrids[0]?.vrid ?? 0;
+/** Every web node's VIP instance has the lab's VRID. */
+function checkVrids(
+  vrids: readonly { vrid: number; where: Path; node: string }[],
+  vrid: number,
+  at: Locator,
+  out: Diagnostic[],
+): void {
   for (const v of vrids)
     if (v.vrid !== vrid)
       out.push(
@@ -234,8 +257,6 @@ function checkRules(
           `node ${v.node}: the VIP's vrrp_instance has virtual_router_id ${v.vrid}, expected ${vrid}`,
         ),
       );
-
-  return { name: raw.name, subnet: raw.subnet, gateway, vip: raw.vip, vrid, nodes };
 }
 
 /** The VIP's instance VRID and the config text, or undefined after reporting why not. */

@@ -12,7 +12,7 @@
  * printed reason) otherwise. Everything it creates is labelled org.chaos.test=images and
  * removed before and after.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ import {
   type PackageLock,
 } from '../../src/lab/images';
 import { execIn, type ExecResult } from '../../src/lab/docker-support';
+import { buildMysql, fakeRoot, type BuildOutcome } from '../unit/lab/fake-checkout';
+import { describeWithDocker } from './requires';
 
 // The e2e project's testTimeout does not reach tests selected by path: set it here.
 jest.setTimeout(600_000);
@@ -42,39 +44,6 @@ const NET = {
   prober: '10.217.0.50',
   vip: '10.217.0.200',
 };
-
-// --- Docker or skip (fail in CI) ---------------------------------------------------------------
-
-/** Asks the engine for `_ping` in a child process, so that the answer is known synchronously. */
-function dockerAvailability(): { ok: true } | { ok: false; reason: string } {
-  const script = `
-    const D = require(${JSON.stringify(require.resolve('dockerode'))});
-    const t = setTimeout(() => { console.error('no answer within 5 s'); process.exit(1); }, 5000);
-    new D().ping().then(() => { clearTimeout(t); process.exit(0); },
-      (e) => { console.error(e.message); process.exit(1); });`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
-  if (r.status === 0) return { ok: true };
-  return { ok: false, reason: (r.stderr || r.error?.message || 'no answer').trim() };
-}
-
-function describeWithDocker(name: string, fn: () => void): void {
-  const availability = dockerAvailability();
-  if (availability.ok) {
-    describe(name, fn);
-    return;
-  }
-  const why = `Docker engine not reachable (${availability.reason}); start one with scripts/ensure-docker.sh`;
-  if (process.env['CI'] === 'true') {
-    describe(name, () => {
-      it('needs a Docker engine (CI=true: failing, not skipping)', () => {
-        throw new Error(why);
-      });
-    });
-    return;
-  }
-  console.log(`skipping "${name}": ${why}`);
-  describe.skip(name, fn);
-}
 
 // --- small Docker helpers ----------------------------------------------------------------------
 
@@ -206,21 +175,14 @@ async function run(
   await c.start();
 }
 
-/** A checkout with a dist/ and a docker/mysql/Dockerfile of our choosing. */
-function fakeRoot(dockerfile: string | undefined, dist = true): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-images-root-'));
-  fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ packages: {} }));
-  fs.writeFileSync(path.join(root, 'package.json'), '{}');
-  if (dist)
-    for (const f of ['daemon', 'shop', 'prober']) {
-      fs.mkdirSync(path.join(root, 'dist/src', f), { recursive: true });
-      fs.writeFileSync(path.join(root, 'dist/src', f, 'main.js'), '');
-    }
-  if (dockerfile !== undefined) {
-    fs.mkdirSync(path.join(root, 'docker/mysql'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'docker/mysql/Dockerfile'), dockerfile);
+/** A mysql build whose Dockerfile fails at step 2, in a checkout removed afterwards. */
+async function failingBuild(verbose: boolean): Promise<BuildOutcome> {
+  const root = fakeRoot('FROM debian:bookworm-slim\nRUN echo chaos-build-marker && exit 3\n');
+  try {
+    return await buildMysql({ docker, rootDir: root, verbose });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
-  return root;
 }
 
 describe('images: inputs and tags (no Docker)', () => {
@@ -344,25 +306,23 @@ describeWithDocker('lab images (Docker)', () => {
   });
 
   it('a failing build is IMAGE_BUILD_FAILED with the last lines of output', async () => {
-    const root = fakeRoot('FROM debian:bookworm-slim\nRUN echo chaos-build-marker && exit 3\n');
-    const lines: string[] = [];
-    try {
-      const err = await ensureImages({
-        docker,
-        rootDir: root,
-        only: ['mysql'],
-        progress: (l) => lines.push(l),
-      }).then(
-        () => undefined,
-        (e: unknown) => e as Error & { code?: string },
-      );
-      expect(err?.code).toBe('IMAGE_BUILD_FAILED');
-      expect(err?.message).toContain('chaos-build-marker');
-      expect(err?.message).toMatch(/returned a non-zero code: 3/);
-      expect(lines.some((l) => l.startsWith('mysql: Step 2/'))).toBe(true);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const { error: err, lines } = await failingBuild(true);
+    expect(err?.code).toBe('IMAGE_BUILD_FAILED');
+    expect(err?.message).toContain('chaos-build-marker');
+    expect(err?.message).toMatch(/returned a non-zero code: 3/);
+    expect(lines.some((l) => l.startsWith('mysql: Step 2/'))).toBe(true);
+  });
+
+  it('by default a build shows step lines and keeps its whole log in a file it names', async () => {
+    const { error: err, lines, logName, log, logText } = await failingBuild(false);
+    expect(logName).toMatch(/^chaos-build-mysql-[0-9a-f]{12}\.log$/);
+    expect(lines).toContainEqual(expect.stringContaining(`(log: ${log})`));
+    expect(lines.some((l) => /^mysql: step [12]\/2 \(\d+\.\d s\)$/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('Step 2/'))).toBe(false);
+    expect(logText).toMatch(/^Step 2\/2 : RUN echo/m);
+    expect(err?.code).toBe('IMAGE_BUILD_FAILED');
+    expect(err?.message).toContain(`full log: ${log}`);
+    expect(err?.message).toContain('chaos-build-marker');
   });
 
   it('tags images by their inputs, labels them, and reuses them', async () => {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import type { LabStatus } from '../../src/lab/lab-status';
+import { describeWithDocker } from './requires';
 
 const ROOT = path.join(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
@@ -87,70 +88,80 @@ async function leftovers(lab: string): Promise<string[]> {
   ];
 }
 
-let dockerOk = false;
-beforeAll(async () => {
-  try {
-    await docker.ping();
-    dockerOk = true;
-  } catch (error) {
-    if (process.env['CI'] === 'true')
-      throw new Error(
-        `Docker is required in CI (start one with bash scripts/ensure-docker.sh): ${String(error)}`,
-      );
-    console.log(
-      `lab e2e skipped: no Docker engine (${String(error)}); start one with bash scripts/ensure-docker.sh`,
-    );
-    return;
-  }
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  // Start from no lab (one lab at a time).
+/** Down the labs these tests bring up (one lab at a time). */
+async function downLabs(): Promise<void> {
   for (const lab of ['seed', 'interop']) await chaos(['lab', 'down', '--lab', lab]);
-}, TIMEOUT);
+}
 
-afterAll(async () => {
-  if (dockerOk) for (const lab of ['seed', 'interop']) await chaos(['lab', 'down', '--lab', lab]);
-}, TIMEOUT);
+/** The seed's configs on the seed's addresses, server01 on VRRP `a` and server03 on `b`. */
+function interopLabFile(dir: string, a: string, b: string): string {
+  const file = path.join(dir, 'interop.yaml');
+  fs.writeFileSync(
+    file,
+    [
+      'name: interop',
+      'subnet: 192.168.17.0/24',
+      'vip: 192.168.17.200',
+      'nodes:',
+      `  - { name: server01, role: web, address: 192.168.17.102, config: ${CONFIGS}/seed-master.conf, vrrp: ${a} }`,
+      `  - { name: server03, role: web, address: 192.168.17.101, config: ${CONFIGS}/seed-backup.conf, vrrp: ${b} }`,
+      '  - { name: server02, role: mysql, address: 192.168.17.100 }',
+      '  - { name: prober, role: prober, address: 192.168.17.50 }',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
 
-describe('chaos lab (Docker)', () => {
+/** `lab up`, the shop through the VIP, power-off and power-on of server01, `lab down`. */
+async function seedLabLifecycle(): Promise<void> {
+  await ok(['lab', 'up']);
+  const up = await waitOwners('seed', ['server01']);
+  expect(up.splitBrain).toBe(false);
+  expect(up.nodes.find((n) => n.name === 'server01')?.vrrp?.state).toBe('MASTER');
+
+  const probe = JSON.parse(await ok(['lab', 'probe', '--json'])) as {
+    status: number;
+    servedBy: string;
+    body: string;
+  };
+  expect(probe.status).toBe(200);
+  expect(probe.servedBy).toBe('server01');
+  expect(probe.body).toContain('Served by <strong id="served-by">server01</strong>');
+  expect(probe.body).toContain('Keepalived T-shirt'); // a row of goods from MySQL
+
+  await ok(['fault', 'power-off', 'server01']);
+  const failed = await waitOwners('seed', ['server03']);
+  expect(failed.nodes.find((n) => n.name === 'server01')?.running).toBe(false);
+
+  await ok(['heal', 'power-off', 'server01']);
+  await sleep(6000); // longer than master_down_interval: no preemption with equal priorities
+  const healed = await waitOwners('seed', ['server03']);
+  expect(healed.nodes.find((n) => n.name === 'server01')?.vrrp?.running).toBe(true);
+  expect(healed.nodes.find((n) => n.name === 'server01')?.vrrp?.state).toBe('BACKUP');
+
+  await ok(['lab', 'down']);
+  expect(await leftovers('seed')).toEqual([]);
+}
+
+describeWithDocker('chaos lab (Docker)', () => {
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    // Start from no lab (one lab at a time).
+    await downLabs();
+  }, TIMEOUT);
+
+  afterAll(downLabs, TIMEOUT);
+
   test(
     'seed lab: server01 holds the VIP, shop through the VIP, power-off fails over, power-on keeps server03, down leaves nothing',
-    async () => {
-      if (!dockerOk) return;
-      await ok(['lab', 'up']);
-      const up = await waitOwners('seed', ['server01']);
-      expect(up.splitBrain).toBe(false);
-      expect(up.nodes.find((n) => n.name === 'server01')?.vrrp?.state).toBe('MASTER');
-
-      const probe = JSON.parse(await ok(['lab', 'probe', '--json'])) as {
-        status: number;
-        servedBy: string;
-        body: string;
-      };
-      expect(probe.status).toBe(200);
-      expect(probe.servedBy).toBe('server01');
-      expect(probe.body).toContain('Served by <strong id="served-by">server01</strong>');
-      expect(probe.body).toContain('Keepalived T-shirt'); // a row of goods from MySQL
-
-      await ok(['fault', 'power-off', 'server01']);
-      const failed = await waitOwners('seed', ['server03']);
-      expect(failed.nodes.find((n) => n.name === 'server01')?.running).toBe(false);
-
-      await ok(['heal', 'power-off', 'server01']);
-      await sleep(6000); // longer than master_down_interval: no preemption with equal priorities
-      const healed = await waitOwners('seed', ['server03']);
-      expect(healed.nodes.find((n) => n.name === 'server01')?.vrrp?.running).toBe(true);
-      expect(healed.nodes.find((n) => n.name === 'server01')?.vrrp?.state).toBe('BACKUP');
-
-      await ok(['lab', 'down']);
-      expect(await leftovers('seed')).toEqual([]);
-    },
+    seedLabLifecycle,
     TIMEOUT,
   );
 
   test(
     'SIGINT during lab up removes what it created',
     async () => {
-      if (!dockerOk) return;
       let sent = false;
       const r = await chaos(['lab', 'up'], (out, child) => {
         if (!sent && out.includes('container chaos-seed-server01')) {
@@ -172,24 +183,9 @@ describe('chaos lab (Docker)', () => {
   ])(
     'interop: server01 on %s, server03 on %s: elects server01, fails over on power-off',
     async (a, b) => {
-      if (!dockerOk) return;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-interop-'));
       try {
-        const file = path.join(dir, 'interop.yaml');
-        fs.writeFileSync(
-          file,
-          [
-            'name: interop',
-            'subnet: 192.168.17.0/24',
-            'vip: 192.168.17.200',
-            'nodes:',
-            `  - { name: server01, role: web, address: 192.168.17.102, config: ${CONFIGS}/seed-master.conf, vrrp: ${a} }`,
-            `  - { name: server03, role: web, address: 192.168.17.101, config: ${CONFIGS}/seed-backup.conf, vrrp: ${b} }`,
-            '  - { name: server02, role: mysql, address: 192.168.17.100 }',
-            '  - { name: prober, role: prober, address: 192.168.17.50 }',
-            '',
-          ].join('\n'),
-        );
+        const file = interopLabFile(dir, a, b);
         await ok(['lab', 'up', file]);
         const up = await waitOwners('interop', ['server01']);
         expect(up.nodes.filter((n) => n.role === 'web').map((n) => n.vrrp?.impl)).toEqual([a, b]);

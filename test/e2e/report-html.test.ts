@@ -13,6 +13,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { renderHtml } from '../../src/report/html';
 import { simReport } from '../fixtures/reports/builders';
+import { chromiumAt, describeIf } from './requires';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = [
@@ -25,30 +26,6 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-let context: BrowserContext | null = null;
-let tmp = '';
-
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    const reason = `no chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-    if (process.env['CI'] === 'true') throw new Error(`chromium is required in CI: ${reason}`);
-    console.log(`report-html e2e skipped: ${reason}`);
-    return;
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-html-'));
-  // A fresh profile (user data dir) for every run.
-  context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS.filter((a) => a !== '--headless'),
-  });
-});
-
-afterAll(async () => {
-  await context?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
 
 interface Counts {
   timelines: number;
@@ -63,9 +40,54 @@ interface Counts {
   splitBrainWidth: number;
 }
 
-describe('report.html in headless chromium', () => {
+/** Runs in the page (a string: this project compiles without the DOM types). */
+const COUNT_BANDS = `(() => {
+  const all = (sel) => Array.from(document.querySelectorAll(sel));
+  const state = {};
+  for (const r of all('[data-timeline] rect[data-band="state"]')) {
+    const s = r.getAttribute('data-state') || '';
+    state[s] = (state[s] || 0) + 1;
+  }
+  return {
+    timelines: all('svg[data-timeline]').length,
+    state,
+    vip: all('rect[data-band="vip"]').length,
+    probeOk: all('rect[data-band="probe"][data-ok="true"]').length,
+    probeFail: all('rect[data-band="probe"][data-ok="false"]').length,
+    splitBrain: all('rect[data-band="split-brain"]').length,
+    faults: all('line[data-marker="fault"]').length,
+    heals: all('line[data-marker="heal"]').length,
+    zeroWidth: all('[data-timeline] rect').filter((r) => r.getBBox().width <= 0).length,
+    splitBrainWidth: all('svg[data-scenario="split-brain"] rect[data-band="split-brain"]')
+      .map((r) => r.getBoundingClientRect().width)[0] || 0,
+  };
+})()`;
+
+/** Headless chromium with a fresh profile (user data dir) under `tmp`. */
+function launch(tmp: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS.filter((a) => a !== '--headless'),
+  });
+}
+
+describeIf('report.html in headless chromium', [chromiumAt(CHROMIUM)], () => {
+  let context: BrowserContext | null = null;
+  let tmp = '';
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-html-'));
+    context = await launch(tmp);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
   test('loads with no console errors and draws the timeline bands', async () => {
-    if (!context) return;
+    if (!context) throw new Error('no browser context (beforeAll failed)');
     const report = await simReport([
       'poweroff-master.yaml',
       'split-brain.yaml',
@@ -88,28 +110,7 @@ describe('report.html in headless chromium', () => {
 
     await page.goto(`file://${file}`, { waitUntil: 'load' });
 
-    // Runs in the page (a string: this project compiles without the DOM types).
-    const counts = await page.evaluate<Counts>(`(() => {
-      const all = (sel) => Array.from(document.querySelectorAll(sel));
-      const state = {};
-      for (const r of all('[data-timeline] rect[data-band="state"]')) {
-        const s = r.getAttribute('data-state') || '';
-        state[s] = (state[s] || 0) + 1;
-      }
-      return {
-        timelines: all('svg[data-timeline]').length,
-        state,
-        vip: all('rect[data-band="vip"]').length,
-        probeOk: all('rect[data-band="probe"][data-ok="true"]').length,
-        probeFail: all('rect[data-band="probe"][data-ok="false"]').length,
-        splitBrain: all('rect[data-band="split-brain"]').length,
-        faults: all('line[data-marker="fault"]').length,
-        heals: all('line[data-marker="heal"]').length,
-        zeroWidth: all('[data-timeline] rect').filter((r) => r.getBBox().width <= 0).length,
-        splitBrainWidth: all('svg[data-scenario="split-brain"] rect[data-band="split-brain"]')
-          .map((r) => r.getBoundingClientRect().width)[0] || 0,
-      };
-    })()`);
+    const counts = await page.evaluate<Counts>(COUNT_BANDS);
     const title = await page.title();
     await page.close();
 

@@ -14,8 +14,8 @@
  * tshark 4.0 always verifies the VRRP checksum (there is no vrrp.check_checksum preference);
  * vrrp.checksum.status 1 = Good, 0 = Bad, 2 = Unverified.
  *
- * Needs a Docker engine and tshark: with CI=true a missing one fails the suite; elsewhere the
- * suite skips with a printed reason.
+ * Needs a Docker engine and tshark (requires.ts): with CI=true a missing one fails the suite;
+ * elsewhere the suite is skipped with a printed reason.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,14 +25,16 @@ import Dockerode from 'dockerode';
 import { analyzePcapFiles } from '../../src/capture/analyze-files';
 import { dockerMac } from '../../src/capture/frame-builders';
 import { fsSource } from '../../src/keepalived/fs-source';
+import { captureCommand } from '../../src/lab/capture';
 import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
 import type { StartedLab } from '../../src/lab/docker-lab';
 import { ensureImages } from '../../src/lab/images';
 import type { LabImages } from '../../src/lab/images';
 import { parseLabFile } from '../../src/lab/lab-file';
-import { captureCommand } from '../../src/drivers/docker/evidence';
 import type { LabSpec, VrrpImpl } from '../../src/lab/lab-spec';
 import type { LabStatus } from '../../src/lab/lab-status';
+import { pollUntil } from '../../src/lab/poll';
+import { DOCKER, TSHARK, describeIf } from './requires';
 
 const ROOT = path.join(__dirname, '../..');
 const LABS = path.join(ROOT, 'test/fixtures/labs');
@@ -128,39 +130,6 @@ interface Env {
 
 let env: Env | undefined;
 
-/** In CI a missing prerequisite fails; elsewhere the suite skips with the reason. */
-function missing(what: string): void {
-  if (process.env['CI'] === 'true') throw new Error(`${what} is required in CI`);
-  console.log(`wire e2e skipped: ${what}`);
-}
-
-beforeAll(async () => {
-  const docker = new Dockerode();
-  try {
-    await docker.ping();
-  } catch (error) {
-    missing(`a Docker engine (${String(error)}); start one with bash scripts/ensure-docker.sh`);
-    return;
-  }
-  const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
-  if (version.status !== 0) {
-    missing('tshark (apt-get install tshark)');
-    return;
-  }
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  const images = await ensureImages({ docker, rootDir: ROOT });
-  const driver = new DockerLab(systemLabDeps(docker));
-  await driver.reap();
-  await driver.removeLab(LAB);
-  env = { docker, driver, images, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-wire-')) };
-}, TIMEOUT);
-
-afterAll(async () => {
-  if (!env) return;
-  await env.driver.removeLab(LAB);
-  fs.rmSync(env.workDir, { recursive: true, force: true });
-}, TIMEOUT);
-
 function labSpec(file: string, vrrp?: { server01: VrrpImpl; server03: VrrpImpl }): LabSpec {
   const full = path.join(LABS, file);
   const spec = parseLabFile(fs.readFileSync(full, 'utf8'), full, fsSource());
@@ -185,11 +154,7 @@ async function waitOwners(lab: StartedLab, owners: string[], timeoutMs = 20000):
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} after ${timeoutMs} ms`);
-    await sleep(50);
-  }
+  await pollUntil(what, check, { timeoutMs, intervalMs: 50, clock: { now: Date.now, sleep } });
 }
 
 interface Observed {
@@ -217,7 +182,7 @@ async function observe(spec: LabSpec, tag: string): Promise<Observed> {
   try {
     const web = ['server01', 'server03'] as const;
     await waitOwners(lab, ['server01']);
-    for (const node of web) await lab.execDetached(node, captureCommand(PCAP));
+    for (const node of web) await lab.execDetached(node, captureCommand({ file: PCAP }));
     for (const node of web)
       await until(`${PCAP} not written in ${node}`, async () => {
         return (await lab.exec(node, ['test', '-s', PCAP])).exitCode === 0;
@@ -304,7 +269,28 @@ async function expectTakeoverGarps(o: Observed): Promise<void> {
     });
 }
 
-describe('VRRP on the wire (Docker + tshark)', () => {
+/** Build, make sure of the images, reap, and start from no `wire` lab. */
+async function setUp(): Promise<Env> {
+  const docker = new Dockerode();
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const images = await ensureImages({ docker, rootDir: ROOT });
+  const driver = new DockerLab(systemLabDeps(docker));
+  await driver.reap();
+  await driver.removeLab(LAB);
+  return { docker, driver, images, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-wire-')) };
+}
+
+describeIf('VRRP on the wire (Docker + tshark)', [DOCKER, TSHARK], () => {
+  beforeAll(async () => {
+    env = await setUp();
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    if (!env) return;
+    await env.driver.removeLab(LAB);
+    fs.rmSync(env.workDir, { recursive: true, force: true });
+  }, TIMEOUT);
+
   test.each([
     ['VRRPv2 multicast (the seed)', 'wire-v2.yaml', 2, 'multicast'],
     ['VRRPv3, 0.1 s adverts', 'wire-v3.yaml', 3, 'multicast'],
@@ -312,7 +298,6 @@ describe('VRRP on the wire (Docker + tshark)', () => {
   ] as const)(
     'chaos-vrrpd %s: every advert TTL 255, checksum good, version as configured',
     async (_name, file, version, mode) => {
-      if (!env) return;
       const o = await observe(labSpec(file), path.basename(file, '.yaml'));
       expectOneMaster(o);
       for (const node of ['server01', 'server03'] as const) {
@@ -343,7 +328,6 @@ describe('VRRP on the wire (Docker + tshark)', () => {
   ] as const)(
     'interop: server01 on %s, server03 on %s: both decode alike, one master at a time',
     async (a, b) => {
-      if (!env) return;
       const o = await observe(labSpec('wire-v2.yaml', { server01: a, server03: b }), `${a}-${b}`);
       expect(o.before.nodes.filter((n) => n.role === 'web').map((n) => n.vrrp?.impl)).toEqual([
         a,
