@@ -41,6 +41,7 @@ import { parseLabFile } from '../src/lab/lab-file';
 import type { LabSpec, VrrpImpl } from '../src/lab/lab-spec';
 import { pollUntil } from '../src/lab/poll';
 import { proberCommand } from '../src/lab/prober-command';
+import { runNamedFault } from '../src/drivers/docker/named-fault';
 
 /** RFC 3768 master_down_interval for a backup of priority 100, advert 1 s. */
 const BOUND_S = 3 + (256 - 100) / 256;
@@ -154,13 +155,13 @@ class Bench {
   /** server01 MASTER with the VIP, server03 running VRRP without it. */
   async restore(): Promise<void> {
     if (!(await this.lab.isRunning(MASTER)))
-      await this.lab.fault('power-off', MASTER, 'heal', { timeoutMs: 60000 });
+      await runNamedFault(this.lab, 'power-off', 'heal', MASTER, { timeoutMs: 60000 });
     // Longer than master_down_interval: whatever the implementation does on start has happened.
     await sleep(4000);
     if (!(await this.holdsVip(MASTER))) {
-      await this.lab.fault('graceful-stop', BACKUP, 'apply');
+      await runNamedFault(this.lab, 'graceful-stop', 'apply', BACKUP);
       await this.waitVip(MASTER, 10000);
-      await this.lab.fault('graceful-stop', BACKUP, 'heal');
+      await runNamedFault(this.lab, 'graceful-stop', 'heal', BACKUP);
     }
     await this.waitVip(MASTER, 10000);
     const status = await this.lab.status();
@@ -186,7 +187,7 @@ class Bench {
     await sleep(2000 + Math.random() * 1000);
 
     const killAt = Date.now();
-    await this.lab.fault('power-off', MASTER, 'apply');
+    await runNamedFault(this.lab, 'power-off', 'apply', MASTER);
     await this.waitVip(BACKUP, 20000);
     await sleep(3000);
     await this.stop(PROBER, 'TERM', 'prober/main.js');

@@ -17,7 +17,7 @@ import Dockerode from 'dockerode';
 import { fsSource } from '../src/keepalived/fs-source';
 import { systemLabDeps } from '../src/lab/docker-lab';
 import { packageRoot } from '../src/lab/docker-support';
-import { PROBER_MAIN } from '../src/drivers/docker/evidence';
+import { proberCommand } from '../src/lab/prober-command';
 import { DockerSession } from '../src/drivers/docker/session';
 import { loadScenarioFile } from '../src/scenario/loader';
 import type { RunResult } from '../src/run/result';
@@ -89,20 +89,13 @@ async function proberCpu(): Promise<void> {
     const t = performance.now();
     const r = await lab.exec(
       'prober',
-      [
-        'node',
-        PROBER_MAIN,
-        '--url',
-        `http://${loaded.scenario.lab.vip}/`,
-        '--interval-ms',
-        '10',
-        '--timeout-ms',
-        '500',
-        '--duration-s',
-        String(seconds),
-        '--out',
-        '/dev/null',
-      ],
+      proberCommand({
+        url: `http://${loaded.scenario.lab.vip}/`,
+        intervalMs: 10,
+        timeoutMs: 500,
+        durationS: seconds,
+        out: '/dev/null',
+      }),
       (seconds + 10) * 1000,
     );
     const wallNs = (performance.now() - t) * 1e6;

@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { systemClock } from '../clock';
 import { InputError } from '../errors';
 import { describeFaults, faultTableMarkdown, resolveFaultName } from '../faults';
-import { namedFaultPlan } from '../scenario/fault-input';
+import { runNamedFault } from '../drivers/docker/named-fault';
 import type { CommandContext } from './context';
 import { defaultLabCliDeps, openLab, pickLab } from './lab';
 import type { LabCliDeps } from './lab';
@@ -42,14 +42,11 @@ async function faultOnLab(
   resolveFaultName(name, action);
   const driver = await openLab(ctx, deps);
   const lab = await pickLab(driver, options.lab);
-  lab.node(node);
   const started = systemClock.now();
-  const { resolved, actions } = namedFaultPlan(lab.spec, name, action, node, options.option);
-  for (const a of actions)
-    if ('node' in a)
-      await lab.runSteps(a.node, a.steps, {
-        progress: (line: string) => ctx.io.stdout(`  ${line}\n`),
-      });
+  const resolved = await runNamedFault(lab, name, action, node, {
+    params: options.option ?? {},
+    progress: (line) => ctx.io.stdout(`  ${line}\n`),
+  });
   ctx.io.stdout(
     `${resolved.verb} ${node}: done in ${((systemClock.now() - started) / 1000).toFixed(1)} s (lab ${lab.name})\n`,
   );

@@ -44,6 +44,7 @@ interface RunOptions {
   baseline?: string;
   maxRegression?: Partial<RegressionLimits>;
   shard?: Shard;
+  verbose?: boolean;
 }
 
 /** SIGINT/SIGTERM abort the suite once; a second one only says that teardown goes on. */
@@ -102,6 +103,7 @@ export function registerRunCommand(
       'how much worse than the baseline a figure may be, e.g. 10%,50ms (worse by more than both fails)',
       parseMaxRegression,
     )
+    .option('--verbose', 'print the whole image build log (default: one step line per image)')
     .option(
       '--shard <i/n>',
       'run only shard I of N (scenarios sorted and dealt round-robin)',
@@ -119,6 +121,7 @@ export function registerRunCommand(
           ? { baseline: { path: options.baseline, limits: options.maxRegression } }
           : {}),
         signal: interrupt.signal,
+        verbose: options.verbose ?? false,
         generatedAt: new Date().toISOString(),
         chaosVersion: program.version() ?? null,
         nodeVersion: process.version,

@@ -40,7 +40,6 @@ export { DOCKER_UNAVAILABLE };
 export { systemLabDeps } from './docker-support';
 export type { DockerLabDeps } from './docker-support';
 export { DockerStartedLab } from './docker-started-lab';
-export { INTERRUPTED } from './lab';
 export type {
   FoundLab,
   Lab,

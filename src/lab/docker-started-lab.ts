@@ -11,18 +11,9 @@ import { errorText } from './docker-support';
 import type { DockerLabDeps, ExecResult } from './docker-support';
 import { runFaultSteps } from './fault-steps';
 import type { StepOperations } from './fault-steps';
-import { faultPlan, resolveFault } from './faults';
-import type { FaultStep } from './faults';
+import type { FaultStep } from '../faults';
 import { throwIfAborted } from './lab';
-import type {
-  FaultOptions,
-  FaultOutcome,
-  RogueSpec,
-  StartedLab,
-  StepOptions,
-  StoredSpec,
-  WaitOptions,
-} from './lab';
+import type { RogueSpec, StartedLab, StepOptions, StoredSpec, WaitOptions } from './lab';
 import { NODE_PROBE_SCRIPT, parseCurlInclude, parseNodeProbe, summariseStatus } from './lab-status';
 import type { LabStatus, NodeStatus, ProbeResult } from './lab-status';
 import type { LabRole } from './lab-spec';
@@ -237,20 +228,6 @@ export class DockerStartedLab implements StartedLab {
       waitReady: (nodes, wait) => this.waitReady(nodes, wait),
     };
     await runFaultSteps(ops, this.node(nodeName), steps, options);
-  }
-
-  /** Apply or heal a fault on a node (`chaos fault` / `chaos heal`). Returns the steps done. */
-  async fault(
-    name: string,
-    nodeName: string,
-    action: 'apply' | 'heal',
-    options: FaultOptions = {},
-  ): Promise<FaultOutcome> {
-    const resolved = resolveFault(name, action, options.table);
-    const node = this.node(nodeName);
-    const steps = faultPlan(resolved, node, { ...options.params, gateway: this.spec.gateway });
-    await this.runSteps(nodeName, steps, options);
-    return { fault: resolved.fault, action: resolved.action, steps };
   }
 
   /**

@@ -1,11 +1,11 @@
 /**
- * Carrying out a plan of fault steps (faults.ts: exec, kill, start, pause, unpause, wait-ready)
+ * Carrying out a plan of fault steps (src/faults: exec, kill, start, pause, unpause, wait-ready)
  * on one node, over the container operations it is given: the Docker lab passes its containers
  * and waits, a test passes a fake. Each step says what it does on `progress` first.
  */
 import { ChaosError } from '../errors';
 import type { ExecResult } from './docker-support';
-import type { FaultStep } from './faults';
+import type { FaultStep } from '../faults';
 import type { Progress, StepOptions, WaitOptions } from './lab';
 import type { LabRole } from './lab-spec';
 

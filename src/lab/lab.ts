@@ -5,9 +5,9 @@
  * Docker implementations are DockerLab (docker-lab.ts) and DockerStartedLab
  * (docker-started-lab.ts); a scripted fake of these interfaces makes a driver unit-testable.
  */
-import { ChaosError } from '../errors';
+import { ChaosError, INTERRUPTED } from '../errors';
 import type { ExecResult } from './docker-support';
-import type { FaultContext, FaultDef, FaultStep } from './faults';
+import type { FaultStep } from '../faults';
 import type { LabStatus, ProbeResult } from './lab-status';
 import type { LabRole, LabSpec, VrrpImpl } from './lab-spec';
 import type { LabelledResource, ReapDecision, Run } from './labels';
@@ -76,20 +76,6 @@ export interface StepOptions {
   timeoutMs?: number;
 }
 
-export interface FaultOptions extends StepOptions {
-  table?: readonly FaultDef[];
-  /** The fault's parameters (direction, peers, process, rate, latency). */
-  params?: Omit<FaultContext, 'gateway'>;
-}
-
-export interface FaultOutcome {
-  fault: FaultDef;
-  action: 'apply' | 'heal';
-  steps: FaultStep[];
-}
-
-export const INTERRUPTED = 'INTERRUPTED';
-
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
@@ -151,13 +137,6 @@ export interface StartedLab extends AsyncDisposable {
   waitVipOwner(options: WaitOptions): Promise<LabStatus>;
   /** Carry out a plan of fault steps on a node, in order. */
   runSteps(node: string, steps: readonly FaultStep[], options?: StepOptions): Promise<void>;
-  /** Apply or heal a fault on a node (`chaos fault` / `chaos heal`). Returns the steps done. */
-  fault(
-    name: string,
-    node: string,
-    action: 'apply' | 'heal',
-    options?: FaultOptions,
-  ): Promise<FaultOutcome>;
   /** Start a rogue VRRP router on the lab's LAN; resolves when its VRRP daemon runs. */
   startRogue(rogue: RogueSpec, options?: { timeoutMs?: number }): Promise<void>;
   /** Remove a rogue router (it vanishes without a priority-0 advert). Idempotent. */

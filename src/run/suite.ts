@@ -58,6 +58,8 @@ export interface KitOptions {
   scenarios: readonly LoadedScenario[];
   /** Progress lines (image builds, lab reuse). */
   log: (line: string) => void;
+  /** More detail in the progress (the whole image build log). */
+  verbose: boolean;
 }
 
 export type DriverKitFactory = (options: KitOptions) => DriverKit;
@@ -72,6 +74,8 @@ export interface SuiteOptions {
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
   /** Aborting heals, tears down and ends the suite with the evidence so far. */
   signal?: AbortSignal;
+  /** More detail in the progress (the whole image build log). */
+  verbose?: boolean;
   /** ISO time and versions for the report (the suite reads no clock of its own). */
   generatedAt: string;
   chaosVersion: string | null;
@@ -226,7 +230,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   let files = expandScenarioPaths(options.paths);
   if (options.shard) files = shardScenarios(files, options.shard.index, options.shard.total);
   const loaded = loadScenarios(files);
-  const kit = options.driver({ out: options.out, scenarios: loaded, log });
+  const kit = options.driver({
+    out: options.out,
+    scenarios: loaded,
+    log,
+    verbose: options.verbose ?? false,
+  });
   const runnable = loaded.filter((l) => runsOn(l, kit.name));
   if (runnable.length > 0) await kit.prepare?.(runnable);
   checkRefusals(kit, loaded, options.seed);

@@ -34,6 +34,7 @@ import { parseLabFile } from '../../src/lab/lab-file';
 import type { LabSpec, VrrpImpl } from '../../src/lab/lab-spec';
 import type { LabStatus } from '../../src/lab/lab-status';
 import { pollUntil } from '../../src/lab/poll';
+import { runNamedFault } from '../../src/drivers/docker/named-fault';
 import { DOCKER, TSHARK, describeIf } from './requires';
 
 const ROOT = path.join(__dirname, '../..');
@@ -189,7 +190,7 @@ async function observe(spec: LabSpec, tag: string): Promise<Observed> {
       });
     await sleep(MASTER_MS);
     const before = await lab.status();
-    await lab.fault('graceful-stop', 'server01', 'apply');
+    await runNamedFault(lab, 'graceful-stop', 'apply', 'server01');
     await waitOwners(lab, ['server03']);
     await sleep(MASTER_MS);
     const after = await lab.status();

@@ -22,14 +22,14 @@ import { clockSince, type Clock } from '../../clock';
 import { ChaosError, INTERRUPTED } from '../../errors';
 import { dockerActions, type DockerAction, type FaultUnit } from '../../faults';
 import type { StartedLab } from '../../lab/docker-lab';
+import { captureCommand } from '../../lab/capture';
 import { errorText } from '../../lab/docker-support';
+import { PROBER_MAIN, proberCommand } from '../../lab/prober-command';
 import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../../lab/lab-status';
 import type { LabSpec } from '../../lab/lab-spec';
 import type { VrrpStateName } from '../../vrrp/state-machine';
 import {
-  CAPTURE_FILTER,
   LOG_DIR,
-  PROBER_MAIN,
   completePcapLength,
   parseProbeChunk,
   proberDurationS,
@@ -169,11 +169,17 @@ export class DockerDriver implements Driver {
     if (prober) {
       const p = this.scenario.probe;
       const duration = proberDurationS(this.scenario, STEADY_STATE_TIMEOUT_MS);
-      await lab.execDetached(prober, [
-        'sh',
-        '-c',
-        `exec node ${PROBER_MAIN} --url '${p.url}' --interval-ms ${p.intervalMs} --timeout-ms ${p.timeoutMs} --duration-s ${duration} --out ${this.proberFile} 2>>${LOG_DIR}/prober-${this.deps.tag}.log`,
-      ]);
+      await lab.execDetached(
+        prober,
+        proberCommand({
+          url: p.url,
+          intervalMs: p.intervalMs,
+          timeoutMs: p.timeoutMs,
+          durationS: duration,
+          out: this.proberFile,
+          logFile: `${LOG_DIR}/prober-${this.deps.tag}.log`,
+        }),
+      );
     }
   }
 
@@ -186,11 +192,10 @@ export class DockerDriver implements Driver {
     const n = (this.captureCount.get(node) ?? 0) + 1;
     this.captureCount.set(node, n);
     const file = `${this.captureDir}/${node}-${n}.pcap`;
-    await lab.execDetached(node, [
-      'sh',
-      '-c',
-      `mkdir -p ${this.captureDir} && exec tcpdump -i eth0 --immediate-mode -U -n -Z root -w ${file} '${CAPTURE_FILTER}' 2>>${this.captureDir}/tcpdump.log`,
-    ]);
+    await lab.execDetached(
+      node,
+      captureCommand({ file, logFile: `${this.captureDir}/tcpdump.log` }),
+    );
   }
 
   async apply(f: FaultUnit): Promise<void> {

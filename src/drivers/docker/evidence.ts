@@ -16,14 +16,6 @@ import type { Scenario } from '../../scenario/types';
 
 /** Where evidence lives inside the containers. */
 export const LOG_DIR = '/var/log/chaos';
-export const PROBER_MAIN = '/opt/chaos/dist/src/prober/main.js';
-/** Capture filter: VRRP (IP protocol 112, numeric: no /etc/protocols needed) and ARP. */
-export const CAPTURE_FILTER = 'ip proto 112 or arp';
-
-/** tcpdump in a node's network namespace: VRRP and ARP on eth0 into `file`, packet-buffered. */
-export function captureCommand(file: string): string[] {
-  return ['tcpdump', '-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', file, CAPTURE_FILTER];
-}
 
 export interface ProbeChunk {
   records: ProbeRecord[];

@@ -18,13 +18,14 @@ import { DockerSession } from './session';
 const needsNetem = (l: LoadedScenario): boolean =>
   scenarioFaults(l.scenario).some((f) => faultDef(f.kind).docker.needs === 'netem');
 
-export const dockerKit: DriverKitFactory = ({ out, scenarios, log }) => {
+export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) => {
   const docker = new Dockerode();
   const deps = systemLabDeps(docker);
   const session = new DockerSession({
     ...deps,
     rootDir: packageRoot(),
     progress: (line) => log(line),
+    verbose,
   });
   const outDir =
     out ??

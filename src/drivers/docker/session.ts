@@ -17,6 +17,7 @@ import { DOCKER_UNAVAILABLE, assertDockerReachable, errorText } from '../../lab/
 import { ensureImages, type LabImages } from '../../lab/images';
 import type { LabSpec } from '../../lab/lab-spec';
 import type { HostView } from '../../lab/labels';
+import { runNamedFault } from './named-fault';
 
 export const LAB_CONFLICT = 'LAB_CONFLICT';
 export const SESSION_NOT_OPEN = 'SESSION_NOT_OPEN';
@@ -34,6 +35,8 @@ export interface DockerSessionDeps {
   sleep(ms: number): Promise<void>;
   newRunId(): string;
   progress(line: string): void;
+  /** Image builds print their whole log (default: one step line per image). */
+  verbose?: boolean;
 }
 
 export interface AcquiredLab {
@@ -107,6 +110,8 @@ export class DockerSession {
       docker: deps.docker,
       rootDir: deps.rootDir,
       progress: (line) => deps.progress(line),
+      verbose: deps.verbose ?? false,
+      now: () => deps.now(),
     });
     if (options.needsNetem) this.netem = await this.probeNetem();
   }
@@ -221,8 +226,8 @@ export class DockerSession {
     const web = lab.spec.nodes.filter((n) => n.role === 'web');
     await Promise.all(
       lab.spec.nodes.map(async (n) => {
-        if (await lab.isPaused(n.name)) await lab.fault('pause', n.name, 'heal');
-        if (!(await lab.isRunning(n.name))) await lab.fault('power-off', n.name, 'heal');
+        if (await lab.isPaused(n.name)) await runNamedFault(lab, 'pause', 'heal', n.name);
+        if (!(await lab.isRunning(n.name))) await runNamedFault(lab, 'power-off', 'heal', n.name);
       }),
     );
     await Promise.all(web.map((n) => lab.exec(n.name, ['/opt/chaos/bin/vrrp-stop'])));
