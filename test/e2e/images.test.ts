@@ -317,9 +317,9 @@ describeWithDocker('lab images (Docker)', () => {
     const { error: err, lines, logName, log, logText } = await failingBuild(false);
     expect(logName).toMatch(/^chaos-build-mysql-[0-9a-f]{12}\.log$/);
     expect(lines).toContainEqual(expect.stringContaining(`(log: ${log})`));
-    expect(lines.some((l) => /^mysql: step [12]\/2 \(\d+\.\d s\)$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^mysql: step \d+\/\d+ \(\d+\.\d s\)$/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes('Step 2/'))).toBe(false);
-    expect(logText).toMatch(/^Step 2\/2 : RUN echo/m);
+    expect(logText).toMatch(/^Step 2\/\d+ : RUN echo/m);
     expect(err?.code).toBe('IMAGE_BUILD_FAILED');
     expect(err?.message).toContain(`full log: ${log}`);
     expect(err?.message).toContain('chaos-build-marker');
