@@ -86,7 +86,7 @@ export class SimLan {
     let delay = this.latencyMs;
     const extra = this.extraDelay.get(from);
     if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
-    const targets: { node: string; epoch: number }[] = [];
+    const targets: { node: NodeRuntime; epoch: number }[] = [];
     const candidates = isMulticast(dst) ? this.nodes.list : [this.nodes.atAddress(dst)];
     for (const target of candidates) {
       if (!target || target === n) continue;
@@ -97,10 +97,10 @@ export class SimLan {
         record(this.out, { t: now, type: 'lost', from, to, vrid, priority, why: filter.id });
         continue;
       }
-      targets.push({ node: to, epoch: target.epoch });
+      targets.push({ node: target, epoch: target.epoch });
     }
     if (targets.length > 0) this.queue.push(now + delay, { kind: 'deliver', targets, datagram });
     if (this.out.recordWire)
-      this.out.wire.push({ t: now, from, to: targets.map((x) => x.node), dst, datagram });
+      this.out.wire.push({ t: now, from, to: targets.map((x) => x.node.spec.name), dst, datagram });
   }
 }

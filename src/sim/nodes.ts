@@ -70,10 +70,6 @@ export class SimNodes {
     return n;
   }
 
-  find(name: string): NodeRuntime | undefined {
-    return this.byName.get(name);
-  }
-
   /** The node that has `address` (its own, or an instance's unicast source). */
   atAddress(address: string): NodeRuntime | undefined {
     return this.byName.get(this.byAddress.get(address) ?? '');

@@ -13,7 +13,7 @@ import {
 } from '../vrrp/state-machine';
 import type { VirtualClock } from './clock';
 import type { SimLan } from './lan';
-import { resetNode, scriptOutcome, type NodeRuntime, type SimNodes } from './nodes';
+import { resetNode, scriptOutcome, type NodeRuntime } from './nodes';
 import type { SimEvent, SimQueue } from './sim-event';
 import { effectEvent, record, type SimRecorder } from './trace';
 
@@ -21,7 +21,6 @@ export class SimRouters {
   constructor(
     private readonly clock: VirtualClock,
     private readonly queue: SimQueue,
-    private readonly nodes: SimNodes,
     private readonly lan: SimLan,
     private readonly out: SimRecorder,
     /** How long a track script takes to answer, ms. */
@@ -68,14 +67,14 @@ export class SimRouters {
     if (ev.kind === 'deliver') {
       const input: VrrpInput = { kind: 'packet', now, datagram: ev.datagram };
       for (const target of ev.targets) {
-        const n = this.nodes.find(target.node)!;
+        const n = target.node;
         if (!n.powered || n.epoch !== target.epoch || !n.linkUp) continue;
         for (let i = 0; i < n.routers.length; i++) this.input(n, i, input);
       }
       return;
     }
-    const n = this.nodes.find(ev.node);
-    if (!n || !n.powered || n.epoch !== ev.epoch) return;
+    const n = ev.node;
+    if (!n.powered || n.epoch !== ev.epoch) return;
     switch (ev.kind) {
       case 'timer': {
         const key = `${ev.instance}|${ev.timer}`;
@@ -98,7 +97,7 @@ export class SimRouters {
         n.timers.set(`${instance}|${fx.timer}`, fx.at);
         this.queue.push(fx.at, {
           kind: 'timer',
-          node: name,
+          node: n,
           epoch: n.epoch,
           instance,
           timer: fx.timer,
@@ -114,7 +113,7 @@ export class SimRouters {
         const ok = scriptOutcome(n, fx.name, fx.command);
         this.queue.push(this.clock.now() + this.scriptLatencyMs, {
           kind: 'script-done',
-          node: name,
+          node: n,
           epoch: n.epoch,
           instance,
           name: fx.name,

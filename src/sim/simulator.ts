@@ -63,7 +63,6 @@ export class Simulator implements SimFaultTarget, SimRecorder {
     this.routers = new SimRouters(
       this.clock,
       this.queue,
-      this.nodes,
       this.lan,
       this,
       opts.scriptLatencyMs ?? 0,
