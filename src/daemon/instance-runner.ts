@@ -169,18 +169,11 @@ export class InstanceRunner {
   }
 
   private async apply(fx: VrrpEffect): Promise<void> {
-    const { config, transport, vips, garp, scripts, scheduler } = this.deps;
+    const { config, transport, vips, garp, scripts } = this.deps;
     switch (fx.kind) {
-      case 'set-timer': {
-        this.timers.get(fx.timer)?.cancel();
-        const handle = scheduler.at(fx.at, () => {
-          if (this.timers.get(fx.timer) !== handle) return;
-          this.timers.delete(fx.timer);
-          void this.input({ kind: 'timer', timer: fx.timer, now: fx.at });
-        });
-        this.timers.set(fx.timer, handle);
+      case 'set-timer':
+        this.setTimer(fx.timer, fx.at);
         return;
-      }
       case 'clear-timer':
         this.timers.get(fx.timer)?.cancel();
         this.timers.delete(fx.timer);
@@ -223,45 +216,10 @@ export class InstanceRunner {
         this.log({ event: 'garp', vips: fx.vips.map((v) => v.address), count: fx.count });
         return;
       case 'run-script':
-        scripts.run(fx.command, fx.timeoutMs).then(
-          (r) => {
-            this.log({
-              event: 'script',
-              name: fx.name,
-              ok: r.ok,
-              exitCode: r.exitCode,
-              timedOut: r.timedOut,
-              durationMs: r.durationMs,
-            });
-            void this.input({
-              kind: 'script-result',
-              name: fx.name,
-              ok: r.ok,
-              now: scheduler.now(),
-            });
-          },
-          (error: Error) => {
-            this.log({ event: 'script', name: fx.name, ok: false, error: error.message });
-            void this.input({
-              kind: 'script-result',
-              name: fx.name,
-              ok: false,
-              now: scheduler.now(),
-            });
-          },
-        );
+        this.runScript(fx.name, fx.command, fx.timeoutMs);
         return;
       case 'transition':
-        this.log({
-          event: 'state',
-          from: fx.from,
-          to: fx.to,
-          reason: fx.reason,
-          priority: fx.priority,
-          ...(this.timerLateMs === undefined
-            ? {}
-            : { timerLateMs: Math.round(this.timerLateMs * 1000) / 1000 }),
-        });
+        this.logTransition(fx);
         return;
       case 'notify':
         scripts.spawnDetached(fx.command, fx.args);
@@ -279,5 +237,52 @@ export class InstanceRunner {
         );
         return;
     }
+  }
+
+  /** Arms `timer` for `at` (replacing it); when it fires, it is the input of that timer. */
+  private setTimer(timer: TimerName, at: number): void {
+    this.timers.get(timer)?.cancel();
+    const handle = this.deps.scheduler.at(at, () => {
+      if (this.timers.get(timer) !== handle) return;
+      this.timers.delete(timer);
+      void this.input({ kind: 'timer', timer, now: at });
+    });
+    this.timers.set(timer, handle);
+  }
+
+  /** Runs a track script in the background; its outcome is logged and becomes an input. */
+  private runScript(name: string, command: string, timeoutMs: number): void {
+    const { scripts, scheduler } = this.deps;
+    scripts.run(command, timeoutMs).then(
+      (r) => {
+        this.log({
+          event: 'script',
+          name,
+          ok: r.ok,
+          exitCode: r.exitCode,
+          timedOut: r.timedOut,
+          durationMs: r.durationMs,
+        });
+        void this.input({ kind: 'script-result', name, ok: r.ok, now: scheduler.now() });
+      },
+      (error: Error) => {
+        this.log({ event: 'script', name, ok: false, error: error.message });
+        void this.input({ kind: 'script-result', name, ok: false, now: scheduler.now() });
+      },
+    );
+  }
+
+  /** The state event, with how late the timer that caused it was processed. */
+  private logTransition(fx: Extract<VrrpEffect, { kind: 'transition' }>): void {
+    this.log({
+      event: 'state',
+      from: fx.from,
+      to: fx.to,
+      reason: fx.reason,
+      priority: fx.priority,
+      ...(this.timerLateMs === undefined
+        ? {}
+        : { timerLateMs: Math.round(this.timerLateMs * 1000) / 1000 }),
+    });
   }
 }

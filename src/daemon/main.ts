@@ -12,24 +12,23 @@ import { Command } from 'commander';
 import { ChaosError, InputError, ValidationError, formatDiagnostic } from '../errors';
 import { assertValidKeepalivedConf, loadKeepalivedConf } from '../keepalived';
 import { fsSource } from '../keepalived/fs-source';
+import type { KeepalivedConfig } from '../keepalived';
 import type { InstanceConfig } from '../vrrp/config';
+import { ArpingGarp } from './arping-garp';
+import { ChildProcessScripts } from './child-process-scripts';
 import { InstanceRunner } from './instance-runner';
+import { IprouteVips } from './iproute-vips';
+import { JsonlEventLog } from './jsonl-event-log';
+import { NativeIpSender } from './native-ip-sender';
+import { NetlinkVips } from './netlink-vips';
+import { PacketSocketGarp } from './packet-socket-garp';
+import type { DaemonEvent, EventSink, GarpSender, VipManager } from './ports';
 import { RawSocketTransport } from './raw-socket-transport';
-import {
-  ArpingGarp,
-  loadVrrpdNative,
-  NetlinkVips,
-  NativeIpSender,
-  PacketSocketGarp,
-  SysfsLinks,
-  ChildProcessScripts,
-  IprouteVips,
-  JsonlEventLog,
-  StateFile,
-  SysfsLinkMonitor,
-  SystemScheduler,
-} from './system';
-import type { DaemonEvent } from './ports';
+import { StateFile, type InstanceStatus } from './state-file';
+import { SysfsLinkMonitor } from './sysfs-link-monitor';
+import { SysfsLinks } from './sysfs-links';
+import { SystemScheduler } from './system-scheduler';
+import { loadVrrpdNative, type VrrpdNative } from './vrrpd-native';
 
 /** How long after an event the state file is refreshed (off the path of the adverts). */
 const STATE_FILE_DELAY_MS = 20;
@@ -55,7 +54,7 @@ export function primaryAddress(iface: string, vips: readonly string[]): string {
   return found.address;
 }
 
-async function main(argv: string[]): Promise<number> {
+function parseOptions(argv: string[]): Options {
   const program = new Command()
     .name('chaos-vrrpd')
     .description('VRRP daemon (keepalived.conf syntax, wire-compatible with keepalived)')
@@ -71,39 +70,39 @@ async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'do not echo events to stdout')
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<Options>();
+  return program.opts<Options>();
+}
 
-  const parsed = loadKeepalivedConf(opts.config, fsSource());
+/** The config file, its warnings written to stderr; one instance at least. */
+function loadConfig(file: string): KeepalivedConfig {
+  const parsed = loadKeepalivedConf(file, fsSource());
   for (const w of parsed.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
   const conf = assertValidKeepalivedConf(parsed);
   if (conf.instances.length === 0)
-    throw new InputError('DAEMON_NO_INSTANCES', `${opts.config} defines no vrrp_instance`);
+    throw new InputError('DAEMON_NO_INSTANCES', `${file} defines no vrrp_instance`);
+  return conf;
+}
 
-  const scheduler = new SystemScheduler();
-  const log = new JsonlEventLog(
-    opts.events,
-    { node: os.hostname(), pid: process.pid },
-    () => scheduler.now(),
-    opts.quiet ? undefined : (line) => process.stdout.write(line),
-  );
-  const runners: InstanceRunner[] = [];
-  const stateFile = new StateFile(opts.stateFile, (message) =>
-    log.write({ event: 'state-file-error', message }),
-  );
-  const writeState = (): void =>
-    stateFile.update(
-      runners.map((r) => {
-        const st = r.snapshot;
-        return {
-          name: r.name,
-          vrid: st.config.vrid,
-          state: st.state,
-          priority: st.effectivePriority,
-          vips: st.state === 'MASTER' ? st.config.vips.map((v) => v.address) : [],
-        };
-      }),
-      scheduler.now(),
-    );
+/** A runner's line in the state file. */
+function instanceStatus(r: InstanceRunner): InstanceStatus {
+  const st = r.snapshot;
+  return {
+    name: r.name,
+    vrid: st.config.vrid,
+    state: st.state,
+    priority: st.effectivePriority,
+    vips: st.state === 'MASTER' ? st.config.vips.map((v) => v.address) : [],
+  };
+}
+
+/** The events the runners write: to the log, each one followed by a refresh of the state file. */
+function stateRefreshingEvents(
+  log: EventSink,
+  stateFile: StateFile,
+  runners: readonly InstanceRunner[],
+  now: () => number,
+): { events: EventSink; cancelRefresh: () => void } {
+  const writeState = (): void => stateFile.update(runners.map(instanceStatus), now());
   // Every event may follow a state change: refresh the state file (written only on change),
   // soon after rather than at once. Writing it (a new file and a rename) takes 0.4 ms typically
   // and over 10 ms at worst on a busy host: deferred, one write covers the several events of an
@@ -122,13 +121,17 @@ async function main(argv: string[]): Promise<number> {
       writeStateSoon();
     },
   };
-  if (opts.pidFile) fs.writeFileSync(opts.pidFile, `${process.pid}\n`);
+  return { events, cancelRefresh: () => clearTimeout(statePending) };
+}
 
-  const byInterface = new Map<string, InstanceConfig[]>();
-  for (const inst of conf.instances)
-    byInterface.set(inst.interface, [...(byInterface.get(inst.interface) ?? []), inst]);
+interface TakeoverIo {
+  native: VrrpdNative | Error;
+  vips: VipManager & { close(): void };
+  garp: GarpSender & { close(): void };
+}
 
-  const closers: (() => void)[] = [];
+/** The VIPs' and the gratuitous ARPs' mechanisms, chosen by whether the native helper loads. */
+function takeoverIo(events: EventSink): TakeoverIo {
   // The takeover's kernel calls from the daemon itself and at once (adverts on a raw socket,
   // netlink for the VIPs, a packet socket for the gratuitous ARPs), as keepalived makes them,
   // where the native helper is built (the web image). Elsewhere raw-socket's queued sends,
@@ -149,50 +152,73 @@ async function main(argv: string[]): Promise<number> {
         }
       : { event: 'takeover-io', adverts: 'native', vips: 'netlink', garp: 'packet-socket' },
   );
-  const scripts = new ChildProcessScripts();
-  closers.push(
-    () => vips.close(),
-    () => garp.close(),
-  );
-  for (const [iface, instances] of byInterface) {
-    const allVips = instances.flatMap((i) => i.vips.map((v) => v.address));
-    const address = opts.address ?? primaryAddress(iface, allVips);
-    const transport = new RawSocketTransport({
-      iface,
-      address,
-      multicast: instances.some((i) => i.unicastPeers.length === 0),
-      ...(native instanceof Error ? {} : { sender: new NativeIpSender(native, iface) }),
-    });
-    const decodeErrors = { count: 0 };
-    transport.onError((error) => {
-      decodeErrors.count++;
-      events.write({ event: 'socket-error', iface, message: error.message });
-    });
-    const link = new SysfsLinkMonitor(iface);
-    closers.push(
-      () => transport.close(),
-      () => link.close(),
-    );
-    const local = instances.map(
-      (config) =>
-        new InstanceRunner({ config, address, scheduler, transport, vips, garp, scripts, events }),
-    );
-    transport.onPacket((datagram) => {
-      for (const r of local) r.packet(datagram);
-    });
-    link.onChange((up) => {
-      events.write({ event: 'link', iface, up });
-      for (const r of local) {
-        if (!conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(up);
-      }
-    });
-    runners.push(...local);
-    for (const r of local) {
-      await r.start();
-      if (!link.isUp() && !conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(false);
-    }
-  }
+  return { native, vips, garp };
+}
 
+/** What every interface's runners share. */
+interface DaemonContext extends TakeoverIo {
+  opts: Options;
+  conf: KeepalivedConfig;
+  scheduler: SystemScheduler;
+  scripts: ChildProcessScripts;
+  events: EventSink;
+  /** Run at exit, in order. */
+  closers: (() => void)[];
+  /** Every interface's runners; those of `iface` are added before they start. */
+  runners: InstanceRunner[];
+}
+
+/** The socket, the link monitor and the runners of one interface's instances, started. */
+async function startInterface(
+  iface: string,
+  instances: readonly InstanceConfig[],
+  ctx: DaemonContext,
+): Promise<void> {
+  const { opts, conf, native, scheduler, vips, garp, scripts, events, closers } = ctx;
+  const allVips = instances.flatMap((i) => i.vips.map((v) => v.address));
+  const address = opts.address ?? primaryAddress(iface, allVips);
+  const transport = new RawSocketTransport({
+    iface,
+    address,
+    multicast: instances.some((i) => i.unicastPeers.length === 0),
+    ...(native instanceof Error ? {} : { sender: new NativeIpSender(native, iface) }),
+  });
+  const decodeErrors = { count: 0 };
+  transport.onError((error) => {
+    decodeErrors.count++;
+    events.write({ event: 'socket-error', iface, message: error.message });
+  });
+  const link = new SysfsLinkMonitor(iface);
+  closers.push(
+    () => transport.close(),
+    () => link.close(),
+  );
+  const local = instances.map(
+    (config) =>
+      new InstanceRunner({ config, address, scheduler, transport, vips, garp, scripts, events }),
+  );
+  transport.onPacket((datagram) => {
+    for (const r of local) r.packet(datagram);
+  });
+  link.onChange((up) => {
+    events.write({ event: 'link', iface, up });
+    for (const r of local) {
+      if (!conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(up);
+    }
+  });
+  ctx.runners.push(...local);
+  for (const r of local) {
+    await r.start();
+    if (!link.isUp() && !conf.instanceOptions[r.name]?.dontTrackPrimary) r.link(false);
+  }
+}
+
+/** Runs until SIGTERM or SIGINT, then stops the runners gracefully, cleans up and resolves 0. */
+function untilSignal(
+  runners: readonly InstanceRunner[],
+  events: EventSink,
+  cleanUp: () => void,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -202,10 +228,7 @@ async function main(argv: string[]): Promise<number> {
       Promise.all(runners.map((r) => r.shutdown()))
         .catch(() => undefined)
         .finally(() => {
-          for (const c of closers) c();
-          if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
-          clearTimeout(statePending);
-          stateFile.remove();
+          cleanUp();
           resolve(0);
         });
     };
@@ -218,6 +241,59 @@ async function main(argv: string[]): Promise<number> {
         note: 'reload is not supported; restart to apply a new config',
       }),
     );
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  const conf = loadConfig(opts.config);
+
+  const scheduler = new SystemScheduler();
+  const log = new JsonlEventLog(
+    opts.events,
+    { node: os.hostname(), pid: process.pid },
+    () => scheduler.now(),
+    opts.quiet ? undefined : (line) => process.stdout.write(line),
+  );
+  const runners: InstanceRunner[] = [];
+  const stateFile = new StateFile(opts.stateFile, (message) =>
+    log.write({ event: 'state-file-error', message }),
+  );
+  const { events, cancelRefresh } = stateRefreshingEvents(log, stateFile, runners, () =>
+    scheduler.now(),
+  );
+  if (opts.pidFile) fs.writeFileSync(opts.pidFile, `${process.pid}\n`);
+
+  const byInterface = new Map<string, InstanceConfig[]>();
+  for (const inst of conf.instances)
+    byInterface.set(inst.interface, [...(byInterface.get(inst.interface) ?? []), inst]);
+
+  const closers: (() => void)[] = [];
+  const { native, vips, garp } = takeoverIo(events);
+  const scripts = new ChildProcessScripts();
+  closers.push(
+    () => vips.close(),
+    () => garp.close(),
+  );
+  const ctx: DaemonContext = {
+    opts,
+    conf,
+    scheduler,
+    scripts,
+    events,
+    closers,
+    runners,
+    native,
+    vips,
+    garp,
+  };
+  for (const [iface, instances] of byInterface) await startInterface(iface, instances, ctx);
+
+  return untilSignal(runners, events, () => {
+    for (const c of closers) c();
+    if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
+    cancelRefresh();
+    stateFile.remove();
   });
 }
 

@@ -46,7 +46,7 @@ export function parseProberJsonl(text: string, originEpochMs: number): Parsed<Pr
 }
 
 /**
- * events.jsonl of chaos-vrrpd (src/daemon/system.ts JsonlEventLog: `t` epoch ms, `node`,
+ * events.jsonl of chaos-vrrpd (src/daemon/jsonl-event-log.ts JsonlEventLog: `t` epoch ms, `node`,
  * `event`, ...) -> NodeEvent, t in seconds since the origin. `node` overrides the file's node
  * name (the container hostname may differ from the lab's name).
  */

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { ArmedCommand, IpBatch } from '../../../src/daemon/processes';
-import { ArpingGarp, IprouteVips } from '../../../src/daemon/system';
+import { ArpingGarp } from '../../../src/daemon/arping-garp';
+import { IprouteVips } from '../../../src/daemon/iproute-vips';
 import type { VipConfig } from '../../../src/vrrp/config';
 
 const NETNS_IP = ['unshare', '-n', 'ip'];

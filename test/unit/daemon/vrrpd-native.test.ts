@@ -12,15 +12,13 @@ import path from 'node:path';
 import { decodeArp, isGratuitousArp } from '../../../src/capture/arp';
 import { gratuitousArpFrame } from '../../../src/capture/frame-builders';
 import { readPcapFile } from '../../../src/capture/pcap-file';
-import {
-  NativeIpSender,
-  NetlinkVips,
-  PacketSocketGarp,
-  SysfsLinks,
-  loadVrrpdNative,
-  vipsOnInterface,
-} from '../../../src/daemon/system';
-import type { VrrpdNative } from '../../../src/daemon/system';
+import { vipsOnInterface } from '../../../src/daemon/iproute-vips';
+import { NativeIpSender } from '../../../src/daemon/native-ip-sender';
+import { NetlinkVips } from '../../../src/daemon/netlink-vips';
+import { PacketSocketGarp } from '../../../src/daemon/packet-socket-garp';
+import { SysfsLinks } from '../../../src/daemon/sysfs-links';
+import { loadVrrpdNative } from '../../../src/daemon/vrrpd-native';
+import type { VrrpdNative } from '../../../src/daemon/vrrpd-native';
 import type { VipConfig } from '../../../src/vrrp/config';
 import { decodeVrrpDatagram, encodeVrrpDatagram } from '../../../src/vrrp/packet';
 

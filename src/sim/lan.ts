@@ -1,0 +1,106 @@
+/**
+ * The simulated LAN: carries each datagram a router sends to the nodes it reaches (every other
+ * node for multicast, the owner of the address for unicast) after the LAN's latency, and applies
+ * the LAN faults on the way: packet filters, and loss and delay on a sender's egress (seeded).
+ */
+import { isMulticast } from '../vrrp/ipv4';
+import type { VirtualClock } from './clock';
+import type { NodeRuntime, SimNodes } from './nodes';
+import type { PacketFilter } from './packet-filters';
+import type { SeededRng } from './rng';
+import type { SimQueue } from './sim-event';
+import { record, type SimRecorder } from './trace';
+
+export class SimLan {
+  private filters: PacketFilter[] = [];
+  private readonly lossRate = new Map<string, number>();
+  private readonly extraDelay = new Map<string, { ms: number; jitterMs: number }>();
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly rng: SeededRng,
+    private readonly queue: SimQueue,
+    private readonly nodes: SimNodes,
+    private readonly out: SimRecorder,
+    /** One-way latency, ms. */
+    private readonly latencyMs: number,
+  ) {}
+
+  /** A filter applies once: a second one with the same id is ignored. */
+  addFilter(f: PacketFilter): void {
+    if (!this.filters.some((x) => x.id === f.id)) this.filters.push(f);
+  }
+
+  removeFilter(id: string): void {
+    this.filters = this.filters.filter((f) => f.id !== id);
+  }
+
+  /** Lose packets sent by `node` with probability `rate`; 0 heals. */
+  setLoss(node: string, rate: number): void {
+    if (rate > 0) this.lossRate.set(node, rate);
+    else this.lossRate.delete(node);
+  }
+
+  /** Delay packets sent by `node` by `ms` plus up to `jitterMs`; 0 and 0 heal. */
+  setDelay(node: string, ms: number, jitterMs: number): void {
+    if (ms > 0 || jitterMs > 0) this.extraDelay.set(node, { ms, jitterMs });
+    else this.extraDelay.delete(node);
+  }
+
+  /** Every LAN fault healed (filters, loss, delay). */
+  heal(): void {
+    this.filters = [];
+    this.lossRate.clear();
+    this.extraDelay.clear();
+  }
+
+  /** A datagram that node `n`'s router sends to `dst` (nothing leaves a node whose link is down). */
+  send(n: NodeRuntime, dst: string, datagram: Uint8Array, vrid: number, priority: number): void {
+    const from = n.spec.name;
+    if (!n.linkUp) return;
+    const now = this.clock.now();
+    record(this.out, {
+      t: now,
+      type: 'send',
+      node: from,
+      dst,
+      vrid,
+      priority,
+      hex: Buffer.from(datagram).toString('hex'),
+    });
+    // Loss and delay act on the sender's egress (as tc netem does): once per packet.
+    const loss = this.lossRate.get(from) ?? 0;
+    if (loss > 0 && this.rng.chance(loss)) {
+      record(this.out, {
+        t: now,
+        type: 'lost',
+        from,
+        to: dst,
+        vrid,
+        priority,
+        why: `loss ${loss}`,
+      });
+      if (this.out.recordWire) this.out.wire.push({ t: now, from, to: [], dst, datagram });
+      return;
+    }
+    let delay = this.latencyMs;
+    const extra = this.extraDelay.get(from);
+    if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
+    const targets: { node: NodeRuntime; epoch: number }[] = [];
+    const candidates = isMulticast(dst) ? this.nodes.list : [this.nodes.atAddress(dst)];
+    for (const target of candidates) {
+      if (!target || target === n) continue;
+      const to = target.spec.name;
+      const filter =
+        this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
+      if (filter) {
+        record(this.out, { t: now, type: 'lost', from, to, vrid, priority, why: filter.id });
+        continue;
+      }
+      targets.push({ node: target, epoch: target.epoch });
+    }
+    if (targets.length > 0) this.queue.push(now + delay, { kind: 'deliver', targets, datagram });
+    if (this.out.recordWire)
+      this.out.wire.push({ t: now, from, to: targets.map((x) => x.node.spec.name), dst, datagram });
+  }
+}
