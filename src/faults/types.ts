@@ -7,8 +7,8 @@
  * the simulator it is given.
  */
 import type { z } from 'zod';
+import type { SimFaultTarget } from '../sim/fault-target';
 import type { SimNodeSpec } from '../sim/simulator';
-import type { Direction } from '../scenario/primitives';
 import type { IssuePath, PathIssue } from '../scenario/path-issue';
 
 export type { Direction } from '../scenario/primitives';
@@ -69,26 +69,11 @@ export interface FaultLab {
   nodes: readonly { name: string; role: NodeRole; address: string }[];
 }
 
-/** The simulator's fault primitives (src/sim/simulator.ts), and the driver's view of rogues. */
-export interface SimFaultContext {
-  powerOff(node: string): void;
-  powerOn(node: string): void;
-  gracefulStop(node: string): void;
-  startDaemon(node: string): void;
-  linkDown(node: string): void;
-  linkUp(node: string): void;
-  blockMulticast(node: string, direction: Direction): void;
-  unblockMulticast(node: string, direction: Direction): void;
-  blockVrrp(from: string, to: string): void;
-  unblockVrrp(from: string, to: string): void;
-  partition(a: string[], b: string[]): void;
-  healPartition(a: string[], b: string[]): void;
-  loss(node: string, rate: number): void;
-  delay(node: string, ms: number, jitterMs: number): void;
-  killProcess(node: string, process: string): void;
-  startProcess(node: string, process: string): void;
-  /** Every simulated node (rogues included). */
-  nodeNames(): string[];
+/**
+ * What a fault's simulator model calls: the simulator's fault primitives (src/sim/fault-target.ts)
+ * and the driver's view of rogue routers.
+ */
+export interface SimFaultContext extends SimFaultTarget {
   /** A rogue router boots (appears in the samples) or goes. */
   rogueOn(name: string): void;
   rogueOff(name: string): void;

@@ -105,7 +105,10 @@ export class SimDriver implements Driver {
     this.faults = this.faultContext();
   }
 
-  /** The simulator's fault primitives, plus what the driver keeps for its samples and probes. */
+  /**
+   * The simulator's fault primitives, plus what the driver keeps for its samples and probes:
+   * which processes are gone (nginx: no answers) and which rogues are on the LAN.
+   */
   private faultContext(): SimFaultContext {
     const sim = this.sim;
     return {
@@ -123,17 +126,18 @@ export class SimDriver implements Driver {
       healPartition: (a, b) => sim.healPartition(a, b),
       loss: (n, rate) => sim.loss(n, rate),
       delay: (n, ms, jitter) => sim.delay(n, ms, jitter),
-      killProcess: (n, p) => {
+      healNetwork: () => sim.healNetwork(),
+      nodeNames: () => sim.nodeNames(),
+      killProcess: (n, p = 'nginx') => {
         const set = this.killed.get(n) ?? new Set<string>();
         set.add(p);
         this.killed.set(n, set);
         sim.killProcess(n, p);
       },
-      startProcess: (n, p) => {
+      startProcess: (n, p = 'nginx') => {
         this.killed.get(n)?.delete(p);
         sim.startProcess(n, p);
       },
-      nodeNames: () => sim.nodeNames(),
       rogueOn: (name) => {
         this.present.add(name);
         sim.powerOn(name);
