@@ -18,6 +18,18 @@ export default tseslint.config(
     },
   },
   {
+    // One concept per file, one job per function (docs/architecture.md).
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true },
+      ],
+    },
+  },
+  {
     // jest's asymmetric matchers (expect.closeTo, expect.any) are typed `any`.
     files: ['test/**/*.ts', 'src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

@@ -223,6 +223,34 @@ function row(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
+/** tshark's times over the capture (none when it is not installed), and its VRRP count. */
+function timeTshark(file: string, runs: number, adverts: number): number[] {
+  const tshark = findTshark();
+  const tsharkTimes: number[] = [];
+  if (tshark === null) {
+    console.log('tshark not found on PATH: reporting ours only');
+    return tsharkTimes;
+  }
+  runTshark(tshark, ['-r', file, '-Y', 'vrrp', '-c', '1']); // warm the page cache
+  for (let run = 0; run < runs; run++)
+    tsharkTimes.push(runTshark(tshark, ['-r', file, '-Y', 'vrrp']).seconds);
+  const counted = runTshark(tshark, [
+    '-r',
+    file,
+    '-Y',
+    'vrrp',
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+  ]);
+  const tsharkCount = counted.stdout.split('\n').filter((l) => l !== '').length;
+  console.log(
+    `tshark: ${tsharkCount} VRRP frames (ours: ${adverts} adverts) ${tsharkCount === adverts ? 'agree' : 'DISAGREE'}`,
+  );
+  return tsharkTimes;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-bench-analyze-'));
@@ -264,30 +292,7 @@ async function main(): Promise<void> {
     console.log(summary);
 
     // (b) tshark.
-    const tshark = findTshark();
-    const tsharkTimes: number[] = [];
-    let tsharkCount: number | null = null;
-    if (tshark === null) {
-      console.log('tshark not found on PATH: reporting ours only');
-    } else {
-      runTshark(tshark, ['-r', file, '-Y', 'vrrp', '-c', '1']); // warm the page cache
-      for (let run = 0; run < args.runs; run++)
-        tsharkTimes.push(runTshark(tshark, ['-r', file, '-Y', 'vrrp']).seconds);
-      const counted = runTshark(tshark, [
-        '-r',
-        file,
-        '-Y',
-        'vrrp',
-        '-T',
-        'fields',
-        '-e',
-        'frame.number',
-      ]);
-      tsharkCount = counted.stdout.split('\n').filter((l) => l !== '').length;
-      console.log(
-        `tshark: ${tsharkCount} VRRP frames (ours: ${adverts} adverts) ${tsharkCount === adverts ? 'agree' : 'DISAGREE'}`,
-      );
-    }
+    const tsharkTimes = timeTshark(file, args.runs, adverts);
 
     const widths = [44, 10, 14, 16];
     console.log('');
