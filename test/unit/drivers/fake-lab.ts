@@ -28,6 +28,16 @@ export type Call =
   | { op: 'startRogue'; rogue: RogueSpec }
   | { op: 'removeRogue'; name: string };
 
+/** A node as it boots: running, VRRP BACKUP, no VIP, no capture, no files. */
+const freshNode = (): FakeNode => ({
+  running: true,
+  paused: false,
+  state: 'BACKUP',
+  vip: false,
+  tcpdump: false,
+  files: new Map(),
+});
+
 const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '' });
 
 export class FakeLab {
@@ -38,15 +48,7 @@ export class FakeLab {
     readonly spec: StoredSpec,
     readonly vip: string,
   ) {
-    for (const n of spec.nodes)
-      this.nodes.set(n.name, {
-        running: true,
-        paused: false,
-        state: 'BACKUP',
-        vip: false,
-        tcpdump: false,
-        files: new Map(),
-      });
+    for (const n of spec.nodes) this.nodes.set(n.name, freshNode());
   }
 
   at(node: string): FakeNode {
@@ -132,14 +134,7 @@ export class FakeLab {
       },
       startRogue: (rogue) => {
         record({ op: 'startRogue', rogue });
-        this.nodes.set(rogue.name, {
-          running: true,
-          paused: false,
-          state: 'BACKUP',
-          vip: false,
-          tcpdump: false,
-          files: new Map(),
-        });
+        this.nodes.set(rogue.name, freshNode());
         return Promise.resolve();
       },
       removeRogue: (name) => {
