@@ -1,4 +1,5 @@
 import { formatDiagnostic } from '../../../src/errors';
+import { FAULT_KINDS } from '../../../src/faults';
 import { memorySource } from '../../../src/keepalived';
 import type { LabSpec } from '../../../src/lab/lab-spec';
 import { parseScenarioText } from '../../../src/scenario/loader';
@@ -72,7 +73,7 @@ describe('scenario loading', () => {
       '/s/test.yaml:3:15: probe.intervalMs: Too small: expected number to be >=5: 2',
       '/s/test.yaml:4:1: unknown key colour',
       '/s/test.yaml:6:11: steps[0].wait: not a duration (write a number and a unit: 300ms, 5s, 2m): "5 seconds"',
-      '/s/test.yaml:7:12: unknown fault "explode" (known: power-off, graceful-stop, network-down, kill-process, block-multicast, block-vrrp, partition, pause, loss, delay, rogue-advert)',
+      `/s/test.yaml:7:12: unknown fault "explode" (known: ${FAULT_KINDS.join(', ')})`,
       '/s/test.yaml:11:5: unknown key within in steps[2]',
       '/s/test.yaml:13:5: steps[4]: a step is a mapping with one of fault, heal, wait, expect',
       '/s/test.yaml:15:17: slo.availability: Too big: expected number to be <=100: 101',
