@@ -1,5 +1,6 @@
 /**
- * The course's lab (../shared/seed): two web nodes with VRRP and a VIP, MySQL, a prober.
+ * The course's lab (the seed configs are in test/fixtures/keepalived/ and scenarios/configs/): two
+ * web nodes with VRRP and a VIP, MySQL, a prober.
  * Pure data, shared by the simulator, the Docker lab and the scenarios.
  */
 import { instanceConfig, type InstanceConfig } from '../vrrp/config';
