@@ -25,6 +25,8 @@ export interface SimFaultTarget {
   healPartition(a: string[], b: string[]): void;
   /** Lose packets sent by `node` with probability `rate` (seeded). 0 heals. */
   loss(node: string, rate: number): void;
+  /** Lose packets `node` receives with probability `rate` (seeded). 0 heals. */
+  ingressLoss(node: string, rate: number): void;
   /** Delay packets sent by `node` by `ms` plus up to `jitterMs` (seeded). 0 heals. */
   delay(node: string, ms: number, jitterMs?: number): void;
   /** Kill a process on the node (tracked scripts that check it then fail); default nginx. */

@@ -1,7 +1,8 @@
 /**
  * The simulated LAN: carries each datagram a router sends to the nodes it reaches (every other
  * node for multicast, the owner of the address for unicast) after the LAN's latency, and applies
- * the LAN faults on the way: packet filters, and loss and delay on a sender's egress (seeded).
+ * the LAN faults on the way: packet filters, loss on a sender's egress or a receiver's ingress, and
+ * delay on a sender's egress (seeded).
  */
 import { isMulticast } from '../vrrp/ipv4';
 import type { VirtualClock } from './clock';
@@ -14,6 +15,7 @@ import { record, type SimRecorder } from './trace';
 export class SimLan {
   private filters: PacketFilter[] = [];
   private readonly lossRate = new Map<string, number>();
+  private readonly ingressLossRate = new Map<string, number>();
   private readonly extraDelay = new Map<string, { ms: number; jitterMs: number }>();
 
   constructor(
@@ -41,6 +43,12 @@ export class SimLan {
     else this.lossRate.delete(node);
   }
 
+  /** Lose packets `node` receives with probability `rate` (each copy on its own); 0 heals. */
+  setIngressLoss(node: string, rate: number): void {
+    if (rate > 0) this.ingressLossRate.set(node, rate);
+    else this.ingressLossRate.delete(node);
+  }
+
   /** Delay packets sent by `node` by `ms` plus up to `jitterMs`; 0 and 0 heal. */
   setDelay(node: string, ms: number, jitterMs: number): void {
     if (ms > 0 || jitterMs > 0) this.extraDelay.set(node, { ms, jitterMs });
@@ -51,6 +59,7 @@ export class SimLan {
   heal(): void {
     this.filters = [];
     this.lossRate.clear();
+    this.ingressLossRate.clear();
     this.extraDelay.clear();
   }
 
@@ -95,6 +104,20 @@ export class SimLan {
         this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
       if (filter) {
         record(this.out, { t: now, type: 'lost', from, to, vrid, priority, why: filter.id });
+        continue;
+      }
+      // Loss on the receiver's ingress (as iptables INPUT with `statistic` drops): per copy.
+      const inLoss = this.ingressLossRate.get(to) ?? 0;
+      if (inLoss > 0 && this.rng.chance(inLoss)) {
+        record(this.out, {
+          t: now,
+          type: 'lost',
+          from,
+          to,
+          vrid,
+          priority,
+          why: `loss in ${inLoss}`,
+        });
         continue;
       }
       targets.push({ node: target, epoch: target.epoch });

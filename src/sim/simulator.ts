@@ -242,6 +242,11 @@ export class Simulator implements SimFaultTarget, SimRecorder {
     this.lan.setLoss(node, rate);
   }
 
+  ingressLoss(node: string, rate: number): void {
+    this.fault('ingress-loss', `${node} ${rate}`);
+    this.lan.setIngressLoss(node, rate);
+  }
+
   /** Delay packets sent by `node` by `ms` plus up to `jitterMs` (seeded). 0 heals. */
   delay(node: string, ms: number, jitterMs = 0): void {
     this.fault('delay', `${node} ${ms}ms jitter ${jitterMs}ms`);

@@ -26,7 +26,7 @@ function faultRefusals(
   if (def.docker.needs === 'netem' && caps.netem === false)
     out.push({
       code: DOCKER_NETEM_UNSUPPORTED,
-      message: `${f.kind}: this kernel has no tc netem (sch_netem), so packets cannot be ${f.kind === 'loss' ? 'dropped' : 'delayed'} here (the simulator can: --driver sim)`,
+      message: `${f.kind}: this kernel has no tc netem (sch_netem), which ${f.kind} needs on Docker (the simulator can: --driver sim)`,
     });
   const own = def.docker.refuse?.(f, scenario.lab);
   if (own) out.push({ code: DOCKER_FAULT_UNSUPPORTED, message: own });

@@ -125,6 +125,7 @@ export class SimDriver implements Driver {
       partition: (a, b) => sim.partition(a, b),
       healPartition: (a, b) => sim.healPartition(a, b),
       loss: (n, rate) => sim.loss(n, rate),
+      ingressLoss: (n, rate) => sim.ingressLoss(n, rate),
       delay: (n, ms, jitter) => sim.delay(n, ms, jitter),
       healNetwork: () => sim.healNetwork(),
       nodeNames: () => sim.nodeNames(),

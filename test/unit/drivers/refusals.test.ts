@@ -81,7 +81,7 @@ describe('refusals from the fault catalog', () => {
       [
         2,
         'DOCKER_NETEM_UNSUPPORTED',
-        'delay: this kernel has no tc netem (sch_netem), so packets cannot be delayed here (the simulator can: --driver sim)',
+        'delay: this kernel has no tc netem (sch_netem), which delay needs on Docker (the simulator can: --driver sim)',
       ],
       [
         3,

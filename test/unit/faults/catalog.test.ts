@@ -113,12 +113,26 @@ describe('fault table', () => {
         cmd: ['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', 'delay', '200ms', '50ms'],
       },
     ]);
-    expect(plan('loss', 'apply', 'server01', { rate: 0.25 })).toEqual([
-      {
-        do: 'exec',
-        cmd: ['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', 'loss', '25%'],
-      },
+    const stat = '-m statistic --mode random --probability 0.25 -m comment --comment chaos-loss';
+    const cmds = (action: 'apply' | 'heal', options: Record<string, unknown>): string[] =>
+      plan('loss', action, 'server01', options).map((st) =>
+        st.do === 'exec' ? (st.cmd[2] ?? '') : st.do,
+      );
+    // No netem: iptables' statistic match on the node's sent packets by default.
+    expect(cmds('apply', { rate: 0.25 })).toEqual([
+      `iptables -C OUTPUT ${stat} -j DROP 2>/dev/null || iptables -I OUTPUT ${stat} -j DROP`,
     ]);
+    expect(cmds('apply', { rate: 0.25, direction: 'both', protocol: 'vrrp' })).toEqual([
+      `iptables -C INPUT -p 112 ${stat} -j DROP 2>/dev/null || iptables -I INPUT -p 112 ${stat} -j DROP`,
+      `iptables -C OUTPUT -p 112 ${stat} -j DROP 2>/dev/null || iptables -I OUTPUT -p 112 ${stat} -j DROP`,
+    ]);
+    // A heal deletes every loss rule of the chains, whatever its rate (never applied: both).
+    const clear = (chain: string): string =>
+      `iptables -S ${chain} | grep -- '--comment chaos-loss' | sed 's/^-A /-D /' | xargs -r -L1 iptables`;
+    expect(cmds('heal', {})).toEqual([clear('INPUT'), clear('OUTPUT')]);
+    expect(() => plan('loss', 'apply', 'server01', { rate: 0.5, protocol: 'tcp' })).toThrow(
+      /protocol/,
+    );
     expect(plan('unblock-vrrp', 'apply', 'server01', { direction: 'in' })).toEqual([
       {
         do: 'exec',

@@ -1,0 +1,92 @@
+/**
+ * Packet loss: a share of a node's packets dropped at random, sent (out, the default), received
+ * (in) or both, all of them or only VRRP. On Docker iptables' `statistic` match drops them (no
+ * netem needed): each rule carries the comment `chaos-loss`, so a heal removes every loss rule
+ * of its chains whatever its rate. The simulator draws from its seeded RNG per packet (per copy
+ * on receipt); it carries only VRRP, so `protocol` changes nothing there.
+ */
+import { z } from 'zod';
+import { DIRECTIONS, type Direction } from '../scenario/primitives';
+import { VRRP_PROTO, directed, inNode, insertAll, sh, type Rule } from './steps';
+import { defineFault, type FaultStep } from './types';
+
+const COMMENT = 'chaos-loss';
+const PROTOCOLS = ['vrrp', 'all'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
+
+interface LossParams {
+  rate: number;
+  direction: Direction;
+  protocol: Protocol;
+}
+
+/** The chain rules of a loss: a random match at the rate, VRRP only or everything. */
+function lossRules(rate: number, protocol: Protocol): Rule[] {
+  const match = [
+    ...(protocol === 'vrrp' ? ['-p', VRRP_PROTO] : []),
+    ...['-m', 'statistic', '--mode', 'random', '--probability', String(rate)],
+    ...['-m', 'comment', '--comment', COMMENT, '-j', 'DROP'],
+  ];
+  return [
+    ['INPUT', ...match],
+    ['OUTPUT', ...match],
+  ];
+}
+
+/** Every loss rule of the direction's chains deleted, whatever its rate (idempotent). */
+function clearLoss(d: Direction): FaultStep[] {
+  return directed(lossRules(0, 'all'), d).map(([chain]) =>
+    sh(
+      `iptables -S ${chain} | grep -- '--comment ${COMMENT}' | sed 's/^-A /-D /' | xargs -r -L1 iptables`,
+    ),
+  );
+}
+
+/** The direction's chains as directions of their own (both: in and out). */
+const chains = (d: Direction): Direction[] => (d === 'both' ? ['in', 'out'] : [d]);
+
+export const loss = defineFault({
+  kind: 'loss',
+  healName: 'unloss',
+  summary: "lose a share of the node's packets (sent by default)",
+  target: 'nodes',
+  options: {
+    rate: z.number().gt(0).max(1).describe('Share of packets lost, 0 < rate <= 1'),
+    direction: z
+      .enum(DIRECTIONS)
+      .optional()
+      .describe("Which of the node's packets: out (default: those it sends), in, or both"),
+    protocol: z
+      .enum(PROTOCOLS)
+      .optional()
+      .describe('Which packets: all (default) or vrrp (protocol 112) only'),
+  },
+  normalise: (s): LossParams => ({
+    rate: s.rate,
+    direction: s.direction ?? 'out',
+    protocol: s.protocol ?? 'all',
+  }),
+  // A heal of a loss never applied clears both chains.
+  healParams: (): LossParams => ({ rate: 0, direction: 'both', protocol: 'all' }),
+  describe: (f) =>
+    `loss ${f.rate}${f.protocol === 'vrrp' ? ' of VRRP' : ''}${f.direction === 'out' ? '' : ` (${f.direction})`} on ${f.nodes.join(', ')}`,
+  docker: {
+    roles: ['web'],
+    how: "iptables' statistic match drops the share at random (INPUT, OUTPUT or both; all or VRRP only)",
+    apply: (u) => inNode(u, insertAll(directed(lossRules(u.rate, u.protocol), u.direction))),
+    heal: (u) => inNode(u, clearLoss(u.direction)),
+  },
+  sim: {
+    how: 'each packet the node sends (out) or each copy it receives (in) is lost with this probability (seeded)',
+    apply: (u, sim) =>
+      u.nodes.forEach((n) =>
+        chains(u.direction).forEach((d) =>
+          d === 'out' ? sim.loss(n, u.rate) : sim.ingressLoss(n, u.rate),
+        ),
+      ),
+    heal: (u, sim) =>
+      u.nodes.forEach((n) =>
+        chains(u.direction).forEach((d) => (d === 'out' ? sim.loss(n, 0) : sim.ingressLoss(n, 0))),
+      ),
+  },
+});

@@ -1,0 +1,129 @@
+/**
+ * Faults on real containers, measured on the wire. `loss` without netem: the lab `loss`
+ * (test/fixtures/labs/loss.yaml: VRRPv3, server01 advertising every 0.1 s) comes up with
+ * `chaos lab up`; tcpdump in server03's namespace sees what arrives there (ingress is captured
+ * before netfilter, so nothing on server03 hides a packet from it); `chaos fault loss server01
+ * -o rate=0.5 -o protocol=vrrp` drops half of server01's adverts at random with iptables'
+ * statistic match, `chaos heal loss server01` removes the rule again. The share of server01's
+ * adverts that reach server03 is counted per phase: all before, about half during, all after,
+ * and server01's iptables holds no chaos rule once healed.
+ *
+ * Needs a Docker engine (requires.ts): with CI=true a missing one fails the suite; elsewhere the
+ * suite is skipped with a printed reason.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { observePcapFiles } from '../../src/capture/analyze-files';
+import type { Observation } from '../../src/capture';
+import { captureCommand } from '../../src/lab/capture';
+import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
+import { describeWithDocker } from './requires';
+
+const ROOT = path.join(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
+const LAB_FILE = 'test/fixtures/labs/loss.yaml';
+const MASTER = '10.219.0.102';
+const PCAP = '/tmp/loss-e2e.pcap';
+/** Each phase: 8 s of 0.1 s adverts, about 80 of server01's. */
+const PHASE_MS = 8000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function chaos(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+async function ok(...args: string[]): Promise<string> {
+  const r = await chaos(...args);
+  if (r.code !== 0) throw new Error(`chaos ${args.join(' ')}: exit ${r.code}\n${r.out}\n${r.err}`);
+  return r.out;
+}
+
+describeWithDocker('faults on Docker, measured on the wire', () => {
+  const lab = new DockerLab(systemLabDeps(new Dockerode()));
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    await ok('lab', 'up', LAB_FILE);
+  }, 600_000);
+
+  afterAll(async () => {
+    await chaos('lab', 'down', '--lab', 'loss');
+  }, 120_000);
+
+  test('loss: iptables statistic drops about the rate of the VRRP sent; heal removes it', async () => {
+    const started = await lab.attach('loss');
+    await started.execDetached('server03', captureCommand({ file: PCAP, filter: 'ip proto 112' }));
+    await sleep(1000);
+    const marks: number[] = [Date.now() / 1000];
+    await sleep(PHASE_MS);
+    marks.push(Date.now() / 1000);
+    const faultOut = await ok(
+      'fault',
+      'loss',
+      'server01',
+      '-o',
+      'rate=0.5',
+      '-o',
+      'protocol=vrrp',
+      '--lab',
+      'loss',
+    );
+    expect(faultOut).toMatch(/^loss server01: done/m);
+    const rules = await started.exec('server01', ['iptables', '-S', 'OUTPUT']);
+    expect(rules.stdout).toMatch(
+      /-p vrrp -m statistic --mode random --probability 0\.5\d* -m comment --comment chaos-loss -j DROP/,
+    );
+    marks.push(Date.now() / 1000);
+    await sleep(PHASE_MS);
+    marks.push(Date.now() / 1000);
+    await ok('heal', 'loss', 'server01', '--lab', 'loss');
+    const after = await started.exec('server01', ['iptables-save']);
+    expect(after.stdout).not.toMatch(/chaos-loss/);
+    marks.push(Date.now() / 1000);
+    await sleep(PHASE_MS);
+    marks.push(Date.now() / 1000);
+    await started.exec('server03', ['sh', '-c', 'pkill -INT -x tcpdump; sleep 1']);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-loss-e2e-'));
+    try {
+      const file = path.join(dir, 'server03.pcap');
+      fs.writeFileSync(file, (await started.readFile('server03', PCAP)) ?? Buffer.alloc(0));
+      const { observations } = await observePcapFiles([file]);
+      const fromMaster = observations.filter(
+        (o): o is Extract<Observation, { kind: 'advert' }> =>
+          o.kind === 'advert' && o.src === MASTER,
+      );
+      const count = (from: number, to: number): number =>
+        fromMaster.filter((o) => o.time >= from && o.time < to).length;
+      const expected = PHASE_MS / 100;
+      const [before, during, healed] = [
+        count(marks[0]!, marks[1]!),
+        count(marks[2]!, marks[3]!),
+        count(marks[4]!, marks[5]!),
+      ];
+      // Before and after: every advert (a few at the phase edges aside).
+      expect(before).toBeGreaterThanOrEqual(expected * 0.9);
+      expect(healed).toBeGreaterThanOrEqual(expected * 0.9);
+      // During: the binomial's ±4 sigma around half of about 80 adverts is 0.28 .. 0.72.
+      expect(during / expected).toBeGreaterThan(0.28);
+      expect(during / expected).toBeLessThan(0.72);
+      process.stdout.write(
+        `loss e2e: server01 adverts at server03 per ${PHASE_MS} ms: before ${before}, during ${during}, after ${healed} (expected ${expected})\n`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
