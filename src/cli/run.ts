@@ -68,9 +68,12 @@ function interruptOnSignals(
   };
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
+  let released = false;
   return {
     signal: controller.signal,
     release: () => {
+      if (released) return;
+      released = true;
       signals.off('SIGINT', onSignal);
       signals.off('SIGTERM', onSignal);
     },
@@ -129,6 +132,8 @@ export function registerRunCommand(
         onScenario: (r) => {
           if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(r));
         },
+        // Healing and teardown are over: a signal from now on ends the process as usual.
+        onScenariosDone: () => interrupt.release(),
       }).finally(() => interrupt.release());
       const { run, report, outDir } = outcome;
       if (outDir !== undefined && !options.json)

@@ -165,7 +165,7 @@ export interface FaultDefinition<
   sim: SimPart<SpecOf<K, T, P>> | { unsupported: string };
 }
 
-/** Type-checks a fault record; the registry (index.ts) lists them. */
+/** Type-checks a fault record; the registry (registry.ts) lists them. */
 export function defineFault<
   K extends string,
   T extends TargetKind,

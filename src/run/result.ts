@@ -1,6 +1,7 @@
 /**
  * The result of running scenarios: plain, JSON-serialisable data, built by the runner
- * (runner.ts) and rendered by the CLI summary (src/cli/run.ts) and the reports (src/report).
+ * (runner.ts) and rendered by the CLI summary (src/cli/run-summary.ts) and the reports
+ * (src/report).
  * Nothing here holds a class instance, a Date or a Map. Defined once, as zod schemas (the
  * report model embeds them and reads them back); the types are inferred from them.
  *

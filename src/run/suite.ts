@@ -83,6 +83,8 @@ export interface SuiteOptions {
   log?: (line: string) => void;
   /** Called as each scenario ends. */
   onScenario?: (result: ScenarioResult) => void;
+  /** Called once the scenarios ran (or could not) and the driver was closed. */
+  onScenariosDone?: () => void;
 }
 
 export interface SuiteOutcome {
@@ -220,6 +222,39 @@ export function runResultFrom(
   };
 }
 
+/**
+ * The driver prepared (engine, images, capabilities), or INTERRUPTED as soon as the signal
+ * aborts: a first image build takes minutes, and Ctrl-C must not wait for it (the build the
+ * engine already has runs to its end there; nothing of this run is left behind).
+ */
+async function prepared(
+  kit: DriverKit,
+  scenarios: readonly LoadedScenario[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!kit.prepare) return;
+  const preparing = kit.prepare(scenarios);
+  if (!signal) return preparing;
+  preparing.catch(() => {});
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () =>
+      reject(
+        new ChaosError(
+          INTERRUPTED,
+          `interrupted by ${reasonOf(signal) ?? 'a signal'} while the ${kit.name} driver was getting ready: no scenario ran`,
+        ),
+      );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([preparing, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 const reasonOf = (signal: AbortSignal | undefined): string | undefined =>
   signal?.aborted ? String(signal.reason as unknown) : undefined;
 
@@ -237,19 +272,19 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     verbose: options.verbose ?? false,
   });
   const runnable = loaded.filter((l) => runsOn(l, kit.name));
-  if (runnable.length > 0) await kit.prepare?.(runnable);
-  checkRefusals(kit, loaded, options.seed);
-
   const contexts: Record<string, ScenarioContext> = {};
   const onAbort = (): void => kit.interrupt?.(reasonOf(options.signal) ?? 'aborted');
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) onAbort();
   let results: ScenarioResult[];
   try {
+    if (runnable.length > 0) await prepared(kit, runnable, options.signal);
+    checkRefusals(kit, loaded, options.seed);
     results = await runAll(kit, loaded, options, contexts);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await kit.close?.();
+    options.onScenariosDone?.();
   }
   const interrupted = reasonOf(options.signal);
   const run = runResultFrom(kit.name, options.seed, results, interrupted !== undefined);

@@ -2,6 +2,7 @@
  * One fault given outside a scenario file (`chaos fault NAME NODE -o key=value`): checked by
  * the same schema and normalised by the same code as a fault step of a file. Pure.
  */
+import { z } from 'zod';
 import { InputError } from '../errors';
 import {
   dockerActions,
@@ -18,6 +19,9 @@ import { faultStepSchema } from './schema';
 
 export const FAULT_BAD_PARAMETER = 'FAULT_BAD_PARAMETER';
 export const FAULT_NOT_APPLICABLE = 'FAULT_NOT_APPLICABLE';
+
+/** Keys of a fault step that are not the fault's options. */
+const RESERVED = ['fault', 'node', 'nodes', 'note', 'heal'];
 
 const where = (p: readonly (string | number)[]): string => (p.length ? `${p.join('.')}: ` : '');
 
@@ -69,11 +73,23 @@ export function namedFaultPlan(
       FAULT_NOT_APPLICABLE,
       `fault ${def.kind} does not apply to ${node.name} (a ${node.role} node; applies to ${def.docker.roles.join(', ')})`,
     );
+  const taken = Object.keys(options).filter((k) => RESERVED.includes(k));
+  if (taken.length > 0)
+    throw new InputError(
+      FAULT_BAD_PARAMETER,
+      `-o ${taken[0]}=...: the fault and the node are the command's arguments, not options`,
+    );
   const params = { ...resolved.params, ...options };
   if (resolved.action === 'heal') {
-    const units = unitsFromHeal({ kind: def.kind, nodes: [nodeName], options: params }, []);
+    const heal = z.strictObject(def.healOptions ?? {}).safeParse(params);
+    if (!heal.success)
+      throw new InputError(
+        FAULT_BAD_PARAMETER,
+        `heal ${def.kind}: ${heal.error.issues.map((i) => `${where(i.path as (string | number)[])}${i.message}`).join('; ')}`,
+      );
+    const units = unitsFromHeal({ kind: def.kind, nodes: [nodeName], options: heal.data }, []);
     return { resolved, actions: units.flatMap((u) => dockerActions(u, lab, 'heal')) };
   }
-  const unit = faultFromInput({ fault: def.kind, node: nodeName, ...params }, lab);
+  const unit = faultFromInput({ ...params, fault: def.kind, node: nodeName }, lab);
   return { resolved, actions: dockerActions(unit, lab, 'apply') };
 }

@@ -3,12 +3,15 @@
  * every name checked against the lab. Plain data (JSON-serialisable); what the runner and the
  * drivers consume.
  */
-import type { FaultSpec, HealSpec, NodeRole } from '../faults';
+import type { FaultKind, FaultSpec, HealSpec as AnyHealSpec, NodeRole } from '../faults';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { DriverName } from './schema';
 
 export type { DriverName, FaultKind } from './schema';
-export type { Direction, FaultSpec, HealSpec, NodeRole, RogueSpec } from '../faults';
+export type { Direction, FaultSpec, NodeRole, RogueSpec } from '../faults';
+
+/** A heal step as normalised: a fault of the catalog, or all. */
+export type HealSpec = Omit<AnyHealSpec, 'kind'> & { kind: FaultKind | 'all' };
 
 export type VrrpImplementation = 'chaos' | 'keepalived';
 

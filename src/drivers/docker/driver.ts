@@ -12,8 +12,8 @@
  * to whole records), prober.jsonl, samples.jsonl (every VIP sample the runner took), and per
  * node the daemon's event log and log since the scenario began. observations() copies the pcaps
  * so far and reads their frames (times in seconds since the lab came up; the runner analyses
- * them); stop() stops prober and captures
- * with SIGINT (complete files), copies everything and releases the lab to the session.
+ * them); stop() stops prober and captures with SIGINT (complete files), copies everything and
+ * releases the lab to the session.
  */
 import fs from 'node:fs';
 import path from 'node:path';

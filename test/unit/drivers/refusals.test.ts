@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { formatDiagnostic } from '../../../src/errors';
+import { fsSource } from '../../../src/keepalived/fs-source';
 import { memorySource } from '../../../src/keepalived';
 import { dockerRefusals } from '../../../src/drivers/docker/refusals';
 import { simRefusals } from '../../../src/drivers/sim/refusals';
-import { parseScenarioText } from '../../../src/scenario/loader';
+import { loadScenarioFile, parseScenarioText } from '../../../src/scenario/loader';
 import type { Scenario } from '../../../src/scenario/types';
 
 /** A seed-lab scenario with these steps (YAML list items). */
@@ -91,5 +94,21 @@ describe('refusals from the fault catalog', () => {
     ]);
     // Not probed yet, or present: delay is fine.
     expect(dockerRefusals(s, { netem: undefined }).map((r) => r.step)).toEqual([0, 1, 3]);
+  });
+
+  test('Docker refuses heals on nodes their fault does not apply to; every shipped scenario runs', () => {
+    const s = scenario(
+      '  - heal: block-vrrp\n    node: server02\n  - heal: kill-process\n    node: prober\n  - heal: all\n',
+    );
+    expect(dockerRefusals(s, { netem: true }).map((r) => [r.step, r.message])).toEqual([
+      [0, 'block-vrrp on server02: server02 is the mysql node (block-vrrp applies to web nodes)'],
+      [1, 'kill-process on prober: the prober records the evidence; it cannot be a target'],
+    ]);
+    const dir = path.join(__dirname, '../../../scenarios');
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+      const r = loadScenarioFile(path.join(dir, f), fsSource());
+      expect([f, r.errors]).toEqual([f, []]);
+      expect([f, dockerRefusals(r.scenario!, { netem: true })]).toEqual([f, []]);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { InputError } from '../../../src/errors';
+import { z } from 'zod';
 import {
+  allFaults,
   describeFault,
   describeFaults,
   faultUnits,
@@ -104,6 +106,30 @@ describe('fault table', () => {
       /a process name is letters, digits/,
     );
     expect(() => plan('partition', 'apply')).toThrow(/scenario file/);
+  });
+
+  test('command-line options cannot replace the fault or the node; heal options are checked', () => {
+    expect(() => plan('power-off', 'apply', 'server01', { node: 'prober' })).toThrow(
+      /-o node=\.\.\.: the fault and the node are the command's arguments/,
+    );
+    expect(() => plan('power-off', 'apply', 'server01', { fault: 'pause' })).toThrow(InputError);
+    expect(() => plan('unblock-multicast', 'apply', 'server01', { direction: 'sideways' })).toThrow(
+      /heal block-multicast: direction: /,
+    );
+    expect(() => plan('power-on', 'apply', 'server01', { direction: 'in' })).toThrow(
+      /heal power-off: .*direction/,
+    );
+  });
+
+  test('heal options shared by several faults are one and the same option', () => {
+    const byKey = new Map<string, string>();
+    for (const d of allFaults())
+      for (const [key, schema] of Object.entries(d.healOptions ?? {})) {
+        const json = JSON.stringify(z.toJSONSchema(schema as z.ZodType));
+        expect(byKey.get(key) ?? json).toBe(json);
+        byKey.set(key, json);
+      }
+    expect([...byKey.keys()].sort()).toEqual(['direction', 'process']);
   });
 
   test('options on the command line: netem parameters, a heal with one direction', () => {
