@@ -56,7 +56,12 @@ export const rogueAdvert = defineFault({
   options: {
     rogue: nodeName.optional().describe('Name of the rogue router (default rogue)'),
     address: z.ipv4().describe("The rogue's address, in the lab subnet"),
-    priority: z.int().min(1).max(254).optional().describe('Advertised priority (default 254)'),
+    priority: z
+      .int()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('Advertised priority (default 254; 255: it claims to own the address)'),
     password: z
       .string()
       .max(8)

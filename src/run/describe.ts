@@ -17,8 +17,13 @@ function describeHeal(h: HealSpec): string {
 
 export function describeStep(step: Step, vip: string): string {
   switch (step.kind) {
-    case 'fault':
-      return `fault ${describeFault(step.fault)}`;
+    case 'fault': {
+      const f = step.flap;
+      const flap = f
+        ? ` (flapping: ${formatDuration(f.everyMs)} on, ${formatDuration(f.everyMs)} off, ${f.times} times)`
+        : '';
+      return `fault ${describeFault(step.fault)}${flap}`;
+    }
     case 'heal':
       return describeHeal(step.heal);
     case 'wait':

@@ -33,7 +33,7 @@ async function snapshot(c: ExpectContext, e: Expectation): Promise<Snapshot> {
     lastProbe: probes.at(-1),
     outages: e.kind === 'last-outage' ? outagesFromProbes(probes) : [],
     switchovers:
-      e.kind === 'switchover'
+      e.kind === 'switchover' || e.kind === 'switchover-count'
         ? switchoversOf(await c.analysis(), c.names).filter((s) => s.at >= sec(c.steadyMs))
         : [],
   };

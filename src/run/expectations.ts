@@ -48,6 +48,11 @@ export function describeExpectation(e: Expectation, vip: string): string {
       return `requests served by ${e.node}`;
     case 'answers':
       return `requests answered with HTTP ${e.status}${e.node === undefined ? '' : ` by ${e.node}`}`;
+    case 'switchover-count': {
+      const n = e.atMost !== undefined ? `at most ${e.atMost}` : `exactly ${e.count ?? 0}`;
+      const window = e.lastMs === undefined ? '' : ` in the last ${formatDuration(e.lastMs)}`;
+      return `${n} switchovers${window}`;
+    }
     case 'switchover': {
       const who = `${e.from ?? 'any node'} -> ${e.to ?? 'any node'}`;
       const gap =
@@ -110,6 +115,12 @@ export function evaluate(e: Expectation, s: Snapshot): Verdict {
           (e.node === undefined || p.servedBy === e.node),
         seen,
       };
+    }
+    case 'switchover-count': {
+      const from = e.lastMs === undefined ? -Infinity : (s.sample.t - e.lastMs) / 1000;
+      const n = s.switchovers.filter((sw) => sw.at >= from).length;
+      const holds = e.atMost !== undefined ? n <= e.atMost : n === e.count;
+      return { holds, seen: `${n} switchover${n === 1 ? '' : 's'} seen` };
     }
     case 'switchover': {
       const last = s.switchovers.at(-1);

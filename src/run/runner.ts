@@ -143,10 +143,7 @@ async function runStep(
   const r = result.steps[index]!;
   switch (step.kind) {
     case 'fault':
-      for (const unit of faultUnits(step.fault)) {
-        await driver.apply(unit);
-        run.active.push(unit);
-      }
+      await runFault(driver, run, step);
       r.outcome = 'done';
       break;
     case 'heal': {
@@ -177,6 +174,34 @@ async function runStep(
       }
       break;
     }
+  }
+}
+
+/**
+ * A fault step: its units applied (and kept active for a later heal or the rollback); a
+ * flapping one applied for `every`, healed for `every`, `times` over, ending healed.
+ */
+async function runFault(
+  driver: Driver,
+  run: StepRun,
+  step: Extract<Step, { kind: 'fault' }>,
+): Promise<void> {
+  const units = faultUnits(step.fault);
+  const apply = async (): Promise<void> => {
+    for (const unit of units) {
+      await driver.apply(unit);
+      run.active.push(unit);
+    }
+  };
+  if (!step.flap) return apply();
+  for (let i = 0; i < step.flap.times; i++) {
+    await apply();
+    await driver.wait(step.flap.everyMs);
+    for (const unit of units) {
+      await driver.heal(unit);
+      run.active.splice(run.active.indexOf(unit), 1);
+    }
+    await driver.wait(step.flap.everyMs);
   }
 }
 

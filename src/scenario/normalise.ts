@@ -115,6 +115,7 @@ function expectation(e: ExpectationInput, at: IssuePath, issues: PathIssue[]): E
     return e.answers.by === undefined
       ? { kind: 'answers', status: e.answers.status }
       : { kind: 'answers', status: e.answers.status, node: e.answers.by };
+  if (e.switchovers !== undefined) return switchoverCount(e.switchovers, at, issues);
   const sw = e.switchover ?? {};
   const out: Expectation = {
     kind: 'switchover',
@@ -123,6 +124,25 @@ function expectation(e: ExpectationInput, at: IssuePath, issues: PathIssue[]): E
   if (sw.from !== undefined) out.from = sw.from;
   if (sw.to !== undefined) out.to = sw.to;
   if (sw.gap !== undefined) out.gapMs = ms(sw.gap);
+  return out;
+}
+
+/** `switchovers: { atMost | count, last? }`: exactly one of atMost and count. */
+function switchoverCount(
+  s: NonNullable<ExpectationInput['switchovers']>,
+  at: IssuePath,
+  issues: PathIssue[],
+): Expectation {
+  if ((s.atMost === undefined) === (s.count === undefined))
+    issues.push({
+      path: [...at, 'switchovers'],
+      message: 'switchovers takes atMost or count (one of them)',
+      atKey: true,
+    });
+  const out: Expectation = { kind: 'switchover-count' };
+  if (s.atMost !== undefined) out.atMost = s.atMost;
+  if (s.count !== undefined) out.count = s.count;
+  if (s.last !== undefined) out.lastMs = ms(s.last);
   return out;
 }
 
@@ -201,7 +221,11 @@ function normaliseSteps(
     if ('fault' in input) {
       const fault = faultSpec(input, at, lab, issues);
       byKind.set(fault.kind, [...(byKind.get(fault.kind) ?? []), { spec: fault, at }]);
-      steps.push({ kind: 'fault', fault, ...note });
+      const flap =
+        input.flap === undefined
+          ? {}
+          : { flap: { everyMs: ms(input.flap.every), times: input.flap.times } };
+      steps.push({ kind: 'fault', fault, ...flap, ...note });
     } else if ('heal' in input) {
       steps.push({ kind: 'heal', heal: healSpec(input, at, issues), ...note });
     } else if ('wait' in input) {

@@ -27,7 +27,15 @@ const targets = {
 
 const note = { note: z.string().optional().describe('Free text shown in the report') };
 
-/** A fault's step in the file: `fault: KIND`, a note, its targets and its own options. */
+/** Any fault, repeated: applied for `every`, healed for `every`, `times` over. */
+const flap = z
+  .strictObject({
+    every: duration.describe('How long each phase lasts: applied, then healed'),
+    times: z.int().min(1).max(1000).describe('How many times the fault is applied and healed'),
+  })
+  .describe('Apply and heal the fault alternately (a flapping link, a crash loop)');
+
+/** A fault's step in the file: `fault: KIND`, a note, its targets, its options, a flap. */
 function faultStep(def: AnyFault) {
   return z
     .strictObject({
@@ -35,6 +43,7 @@ function faultStep(def: AnyFault) {
       ...note,
       ...(def.target === 'nodes' ? targets : {}),
       ...def.options,
+      flap: flap.optional(),
     })
     .describe(`fault ${def.kind}: ${def.summary}`);
 }
@@ -77,6 +86,7 @@ export const EXPECT_CONDITIONS = [
   'servedBy',
   'answers',
   'switchover',
+  'switchovers',
 ] as const;
 
 export const expectationSchema = z
@@ -119,9 +129,19 @@ export const expectationSchema = z
       })
       .optional()
       .describe('The latest VRRP switchover (seen on the wire) matches'),
+    switchovers: z
+      .strictObject({
+        atMost: z.int().min(0).optional().describe('No more than this many'),
+        count: z.int().min(0).optional().describe('Exactly this many'),
+        last: duration
+          .optional()
+          .describe('Only those in this window before the check (default: since steady state)'),
+      })
+      .optional()
+      .describe('How many VRRP switchovers the wire shows (give atMost or count)'),
   })
   .describe(
-    'One condition (vipOwner, noOwner, splitBrain, state, lastOutage, servedBy, answers, switchover)',
+    'One condition (vipOwner, noOwner, splitBrain, state, lastOutage, servedBy, answers, switchover, switchovers)',
   );
 
 export const expectStepSchema = z

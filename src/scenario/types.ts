@@ -56,6 +56,8 @@ export type Expectation =
   | { kind: 'served-by'; node: string }
   /** The latest request got this HTTP status (served by `node`, when given). */
   | { kind: 'answers'; status: number; node?: string }
+  /** How many switchovers the wire shows (since steady state, or in the last `lastMs`). */
+  | { kind: 'switchover-count'; atMost?: number; count?: number; lastMs?: number }
   | {
       kind: 'switchover';
       from?: string;
@@ -64,8 +66,14 @@ export type Expectation =
       toleranceMs: number;
     };
 
+/** A fault applied and healed alternately: each phase `everyMs`, `times` over. */
+export interface Flap {
+  everyMs: number;
+  times: number;
+}
+
 export type Step =
-  | { kind: 'fault'; fault: FaultSpec; note?: string }
+  | { kind: 'fault'; fault: FaultSpec; flap?: Flap; note?: string }
   | { kind: 'heal'; heal: HealSpec; note?: string }
   | { kind: 'wait'; ms: number; note?: string }
   | { kind: 'expect'; expect: Expectation; withinMs: number | null; note?: string };

@@ -84,14 +84,18 @@ export function sampledState(
 
 /**
  * How long the prober may run: every wait and `within` of the scenario, the steady-state wait,
- * a minute per fault or heal step (power-on waits until the node is ready) and a margin. The
- * driver stops it earlier; the bound only keeps a forgotten prober from running forever.
+ * a minute per fault or heal step (power-on waits until the node is ready; a flapping fault: a
+ * minute per apply and heal, plus its phases) and a margin. The driver stops it earlier; the
+ * bound only keeps a forgotten prober from running forever.
  */
 export function proberDurationS(scenario: Scenario, steadyMs: number): number {
   let ms = steadyMs + 120_000;
   for (const step of scenario.steps) {
     if (step.kind === 'wait') ms += step.ms;
     else if (step.kind === 'expect') ms += (step.withinMs ?? 0) + 5_000;
+    // A flapping fault: both phases, and a minute for each apply and heal.
+    else if (step.kind === 'fault' && step.flap)
+      ms += step.flap.times * 2 * (step.flap.everyMs + 60_000);
     else ms += 60_000;
   }
   return Math.ceil(ms / 1000);

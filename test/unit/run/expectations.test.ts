@@ -81,3 +81,52 @@ describe('expect answers', () => {
     expect(ok.refusals()).toEqual([]);
   });
 });
+
+describe('expect switchovers', () => {
+  const sw = (at: number) => ({
+    vrid: 51,
+    from: 'server01',
+    to: 'server03',
+    at,
+    gapSeconds: 3.609375,
+    reason: 'silence',
+    duringSplitBrain: false,
+  });
+  const seen = (t: number, ats: number[]): Snapshot => ({
+    vip: VIP,
+    sample: { t, owners: ['server01'], states: {} },
+    lastProbe: undefined,
+    outages: [],
+    switchovers: ats.map(sw) as Snapshot['switchovers'],
+  });
+
+  test('count and atMost over the scenario, or over the last window only', () => {
+    expect(evaluate({ kind: 'switchover-count', count: 2 }, seen(30_000, [5, 20]))).toEqual({
+      holds: true,
+      seen: '2 switchovers seen',
+    });
+    expect(evaluate({ kind: 'switchover-count', atMost: 1 }, seen(30_000, [5, 20])).holds).toBe(
+      false,
+    );
+    // In the last 12 s of t = 30 s: only the one at 20 s.
+    expect(
+      evaluate({ kind: 'switchover-count', atMost: 1, lastMs: 12_000 }, seen(30_000, [5, 20])),
+    ).toEqual({ holds: true, seen: '1 switchover seen' });
+    expect(describeExpectation({ kind: 'switchover-count', atMost: 0, lastMs: 3000 }, VIP)).toBe(
+      'at most 0 switchovers in the last 3 s',
+    );
+    expect(describeExpectation({ kind: 'switchover-count', count: 6 }, VIP)).toBe(
+      'exactly 6 switchovers',
+    );
+  });
+
+  test('the file gives atMost or count, not both, not neither', () => {
+    expect(load('{ switchovers: { atMost: 1, count: 2 } }').errors.map(formatDiagnostic)).toEqual([
+      '/s/test.yaml:3:15: switchovers takes atMost or count (one of them)',
+    ]);
+    expect(load('{ switchovers: { last: 5s } }').errors).toHaveLength(1);
+    expect(loaded('{ switchovers: { count: 0, last: 5s } }').scenario.steps[0]).toMatchObject({
+      expect: { kind: 'switchover-count', count: 0, lastMs: 5000 },
+    });
+  });
+});

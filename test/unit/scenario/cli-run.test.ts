@@ -49,7 +49,7 @@ describe('schema/scenario.schema.json', () => {
 
 describe('chaos validate', () => {
   test('every shipped scenario is valid', async () => {
-    expect(shipped.length).toBe(12);
+    expect(shipped.length).toBe(13);
     const { code, out, err } = await cli('validate', SCENARIOS);
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -90,6 +90,18 @@ describe('chaos run --driver sim', () => {
     expect(by('vrrpv3-fast').switchovers[0]?.gapSeconds).toBeCloseTo(0.3609375, 12);
     expect(by('split-brain').splitBrain.map((b) => b.nodes)).toEqual([['server03', 'server01']]);
     expect(by('unicast-no-split-brain').splitBrain).toEqual([]);
+    // A flapping link on a preempting master: down, the backup takes over after exactly
+    // Master_Down_Interval; up, it preempts back. Three flaps, six switchovers.
+    const flaps = by('flapping-link').switchovers;
+    expect(flaps.map((s) => `${s.from}>${s.to} ${s.reason}`)).toEqual(
+      Array(3).fill(['server01>server03 silence', 'server03>server01 preempted']).flat(),
+    );
+    expect(flaps.filter((s) => s.reason === 'silence').map((s) => s.gapSeconds)).toEqual([
+      3.609375, 3.609375, 3.609375,
+    ]);
+    expect(by('flapping-link').steps[2]?.description).toBe(
+      'fault network-down server01 (flapping: 5 s on, 5 s off, 3 times)',
+    );
     expect(by('database-down').notice).toMatch(/docker driver only/);
     // Rollback healed what the scenario left applied (none of the shipped ones leaves a fault).
     expect(run.scenarios.every((s) => s.rollback.every((r) => r.ok))).toBe(true);
