@@ -10,7 +10,7 @@ import { delay } from './netem';
 import { networkDown, partition } from './link';
 import { pause, powerOff } from './power';
 import { gracefulStop, killProcess } from './process';
-import { rogueAdvert } from './rogue';
+import { rogueAdvert, vridCollision } from './rogue';
 import type { FaultDefinition, SpecOf, TargetKind } from './types';
 import { blockMulticast, blockVrrp } from './vrrp-block';
 
@@ -26,6 +26,7 @@ export const CATALOG = [
   loss,
   delay,
   rogueAdvert,
+  vridCollision,
 ] as const;
 
 type SpecOfDef<D> =

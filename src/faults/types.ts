@@ -23,6 +23,8 @@ export interface RogueSpec {
   password: string | null;
   vrid: number;
   advertIntervalMs: number;
+  /** Its own VIP (vrid-collision); null: it claims the lab's (rogue-advert). */
+  vip: string | null;
 }
 
 /** How a fault names what it hits. */

@@ -243,6 +243,26 @@ function normaliseSteps(
   return { steps, byKind };
 }
 
+/** The routers the faults bring, by name; one name for two kinds of router is an error. */
+function broughtNames(
+  byKind: ReadonlyMap<string, { spec: FaultSpec; at: IssuePath }[]>,
+  issues: PathIssue[],
+): Set<string> {
+  const kindOf = new Map<string, string>();
+  for (const [kind, specs] of byKind)
+    for (const { spec, at } of specs)
+      for (const { name } of broughtNodes(spec)) {
+        const other = kindOf.get(name);
+        if (other !== undefined && other !== kind)
+          issues.push({
+            path: [...at, 'rogue'],
+            message: `${other} already brings a router called ${name}: give this one another name (rogue: ...)`,
+          });
+        else kindOf.set(name, kind);
+      }
+  return new Set(kindOf.keys());
+}
+
 /** Names: lab nodes, plus the routers faults bring (a rogue-advert's). */
 function checkNames(
   file: ScenarioFile,
@@ -292,9 +312,7 @@ export function normaliseScenario(
   const labNames = lab.nodes.map((n) => n.name);
   for (const [kind, specs] of byKind)
     issues.push(...(faultDef(kind).check?.(specs, labNames) ?? []));
-  const rogues = new Set(
-    [...byKind.values()].flat().flatMap(({ spec }) => broughtNodes(spec).map((n) => n.name)),
-  );
+  const rogues = broughtNames(byKind, issues);
   checkNames(file, steps, lab, rogues, issues);
   const probe = {
     url: file.probe?.url ?? `http://${lab.vip}/`,

@@ -82,6 +82,7 @@ test('rogue config: BACKUP, the given priority and password, the VIP', () => {
       password: '1111',
       vrid: 51,
       advertIntervalMs: 1000,
+      vip: null,
     },
     '192.168.17.200',
   );

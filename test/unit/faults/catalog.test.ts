@@ -181,8 +181,12 @@ describe('fault table', () => {
       expect.stringMatching(/^pause \/ resume +\[web,mysql,prober\] +freeze/),
     );
     expect(lines.at(-1)).toBe(
-      '(partition, rogue-advert: in scenario files, see docs/scenarios.md)',
+      `(${allFaults()
+        .filter((d) => d.target !== 'nodes')
+        .map((d) => d.kind)
+        .join(', ')}: in scenario files, see docs/scenarios.md)`,
     );
+    expect(lines.at(-1)).toMatch(/^\(partition, rogue-advert, /);
   });
 });
 
@@ -196,6 +200,7 @@ describe('what every fault has in common', () => {
       password: null,
       vrid: 51,
       advertIntervalMs: 1000,
+      vip: null,
     },
   };
 

@@ -49,7 +49,7 @@ describe('schema/scenario.schema.json', () => {
 
 describe('chaos validate', () => {
   test('every shipped scenario is valid', async () => {
-    expect(shipped.length).toBe(13);
+    expect(shipped.length).toBe(14);
     const { code, out, err } = await cli('validate', SCENARIOS);
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -99,6 +99,13 @@ describe('chaos run --driver sim', () => {
     expect(flaps.filter((s) => s.reason === 'silence').map((s) => s.gapSeconds)).toEqual([
       3.609375, 3.609375, 3.609375,
     ]);
+    // Another team's router on VRID 51: the lab's routers drop its adverts (address list), it
+    // drops theirs: two masters on the VRID, the lab's VIP stays where it was.
+    expect(by('vrid-collision').switchovers).toEqual([]);
+    expect(by('vrid-collision').splitBrain.map((b) => [...b.nodes].sort())).toEqual([
+      ['other-team', 'server01'],
+    ]);
+    expect(by('vrid-collision').outages).toEqual([]);
     expect(by('flapping-link').steps[2]?.description).toBe(
       'fault network-down server01 (flapping: 5 s on, 5 s off, 3 times)',
     );

@@ -25,3 +25,31 @@ describe('fault and heal steps, checked from the catalog when the file is read',
     ]);
   });
 });
+
+describe('foreign routers', () => {
+  test("vrid-collision: its own VIP, not the lab's, in the subnet; names unique across kinds", () => {
+    expect(
+      problems('  - fault: vrid-collision\n    address: 192.168.17.70\n    vip: 192.168.17.200\n'),
+    ).toEqual([
+      "/s/t.yaml:5:10: 192.168.17.200 is the lab's own VIP: a router claiming it is rogue-advert",
+    ]);
+    expect(
+      problems('  - fault: vrid-collision\n    address: 192.168.17.70\n    vip: 10.0.0.1\n'),
+    ).toEqual(['/s/t.yaml:5:10: its VIP 10.0.0.1 is outside subnet 192.168.17.0/24']);
+    expect(
+      problems(
+        [
+          '  - fault: rogue-advert',
+          '    rogue: twin',
+          '    address: 192.168.17.66',
+          '  - fault: vrid-collision',
+          '    rogue: twin',
+          '    address: 192.168.17.70',
+          '    vip: 192.168.17.210',
+        ].join('\n') + '\n',
+      ),
+    ).toEqual([
+      '/s/t.yaml:7:12: rogue-advert already brings a router called twin: give this one another name (rogue: ...)',
+    ]);
+  });
+});
