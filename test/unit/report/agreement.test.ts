@@ -2,7 +2,11 @@ import { compareDrivers, formatAgreement } from '../../../src/report/agreement';
 import type { ScenarioResult } from '../../../src/run/result';
 import { scenarioResult } from '../../fixtures/reports/builders';
 
-const sw = (from: string, to: string, gapSeconds: number) => ({
+const sw = (
+  from: string,
+  to: string,
+  gapSeconds: number,
+): ScenarioResult['switchovers'][number] => ({
   vrid: 51,
   from,
   to,
@@ -13,7 +17,7 @@ const sw = (from: string, to: string, gapSeconds: number) => ({
 });
 
 function result(over: Partial<ScenarioResult>): ScenarioResult {
-  return { ...scenarioResult(), name: 'x', ...over } as ScenarioResult;
+  return { ...scenarioResult(), name: 'x', ...over };
 }
 
 test('the same owners, gaps within 5 ms, downtime within 10 % or 100 ms: agrees', () => {
