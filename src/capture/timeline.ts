@@ -126,21 +126,28 @@ function surveyFrames(sorted: readonly Observation[]): {
   return { start, end, errors, errorExamples, errorCount, ignored };
 }
 
-/** Every VRID's timeline, by VRID. */
+/**
+ * Every group's timeline, by VRID. A group is a VRID and the address list its adverts carry:
+ * routers that picked the same VRID for other addresses (two teams on VRID 51) drop each
+ * other's adverts (RFC 3768 7.1, as keepalived does), so they are two groups that never switch
+ * over to each other and are not one split brain.
+ */
 function analyzeVrids(
   adverts: readonly Advert[],
   captureEnd: number,
   opts: ResolvedOptions,
 ): VridTimeline[] {
-  const byVrid = new Map<number, Advert[]>();
+  const groups = new Map<string, { vrid: number; key: string; adverts: Advert[] }>();
   for (const a of adverts) {
-    let list = byVrid.get(a.vrid);
-    if (!list) byVrid.set(a.vrid, (list = []));
-    list.push(a);
+    const key = [...a.addresses].sort(compareIp).join(',');
+    const id = `${a.vrid}|${key}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { vrid: a.vrid, key, adverts: [] }));
+    group.adverts.push(a);
   }
-  return [...byVrid.keys()]
-    .sort((a, b) => a - b)
-    .map((vrid) => analyzeVrid(vrid, byVrid.get(vrid)!, captureEnd, opts));
+  return [...groups.values()]
+    .sort((a, b) => a.vrid - b.vrid || (a.adverts[0]?.time ?? 0) - (b.adverts[0]?.time ?? 0))
+    .map((g) => analyzeVrid(g.vrid, g.adverts, captureEnd, opts));
 }
 
 /** Analyse observations from one or several captures (any order). */
