@@ -117,8 +117,28 @@ function inLab(ctx: NormaliseContext, key: string, address: string, what: string
     });
 }
 
-const advertMs = (text: string | undefined): number =>
-  text === undefined ? 1000 : (parseDuration(text) ?? 0);
+/** A foreign router from its file options, with the defaults of its kind. */
+function routerSpec(
+  s: {
+    rogue?: string | undefined;
+    address: string;
+    priority?: number | undefined;
+    password?: string | undefined;
+    advertInt?: string | undefined;
+    vip?: string | undefined;
+  },
+  defaults: { name: string; priority: number; vrid: number },
+): RogueSpec {
+  return {
+    name: s.rogue ?? defaults.name,
+    address: s.address,
+    priority: s.priority ?? defaults.priority,
+    password: s.password ?? null,
+    vrid: defaults.vrid,
+    advertIntervalMs: s.advertInt === undefined ? 1000 : (parseDuration(s.advertInt) ?? 0),
+    vip: s.vip ?? null,
+  };
+}
 
 const router = {
   rogue: nodeName.optional().describe('Name of the rogue router (default rogue)'),
@@ -146,15 +166,7 @@ export const rogueAdvert = defineFault({
     advertInt: router.advertInt,
   },
   normalise: (s, ctx) => {
-    const rogue: RogueSpec = {
-      name: s.rogue ?? 'rogue',
-      address: s.address,
-      priority: s.priority ?? 254,
-      password: s.password ?? null,
-      vrid: s.vrid ?? ctx.lab.vrid,
-      advertIntervalMs: advertMs(s.advertInt),
-      vip: null,
-    };
+    const rogue = routerSpec(s, { name: 'rogue', priority: 254, vrid: s.vrid ?? ctx.lab.vrid });
     inLab(ctx, 'address', rogue.address, "the rogue's address");
     return { rogue };
   },
@@ -179,15 +191,7 @@ export const vridCollision = defineFault({
     advertInt: router.advertInt,
   },
   normalise: (s, ctx) => {
-    const rogue: RogueSpec = {
-      name: s.rogue ?? 'other-team',
-      address: s.address,
-      priority: s.priority ?? 100,
-      password: s.password ?? null,
-      vrid: ctx.lab.vrid,
-      advertIntervalMs: advertMs(s.advertInt),
-      vip: s.vip,
-    };
+    const rogue = routerSpec(s, { name: 'other-team', priority: 100, vrid: ctx.lab.vrid });
     inLab(ctx, 'address', rogue.address, "the router's address");
     inLab(ctx, 'vip', s.vip, 'its VIP');
     if (s.vip === ctx.lab.vip)

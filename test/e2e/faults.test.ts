@@ -11,7 +11,7 @@
  * Needs a Docker engine (requires.ts): with CI=true a missing one fails the suite; elsewhere the
  * suite is skipped with a printed reason.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +20,9 @@ import { observePcapFiles } from '../../src/capture/analyze-files';
 import type { Observation } from '../../src/capture';
 import { captureCommand } from '../../src/lab/capture';
 import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
+import { ROOT, chaos } from './cli';
 import { describeWithDocker } from './requires';
 
-const ROOT = path.join(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
 const LAB_FILE = 'test/fixtures/labs/loss.yaml';
 const MASTER = '10.219.0.102';
 const PCAP = '/tmp/loss-e2e.pcap';
@@ -32,20 +31,8 @@ const PHASE_MS = 8000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function chaos(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
-
 async function ok(...args: string[]): Promise<string> {
-  const r = await chaos(...args);
+  const r = await chaos(args);
   if (r.code !== 0) throw new Error(`chaos ${args.join(' ')}: exit ${r.code}\n${r.out}\n${r.err}`);
   return r.out;
 }
@@ -59,7 +46,7 @@ describeWithDocker('faults on Docker, measured on the wire', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await chaos('lab', 'down', '--lab', 'loss');
+    await chaos(['lab', 'down', '--lab', 'loss']);
   }, 120_000);
 
   test('loss: iptables statistic drops about the rate of the VRRP sent; heal removes it', async () => {

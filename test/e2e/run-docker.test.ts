@@ -3,31 +3,16 @@
  * on real containers (one lab, reused), with evidence in --out. Needs a Docker engine: with
  * CI=true a missing engine fails the test; elsewhere it skips with a printed reason.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import type { RunResult } from '../../src/run/result';
+import { ROOT, chaos } from './cli';
 import { describeWithDocker } from './requires';
 
-const ROOT = path.join(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
 const docker = new Dockerode();
-
-function chaos(
-  args: string[],
-): Promise<{ code: number | null; out: string; err: string; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err, pid: child.pid ?? -1 }));
-  });
-}
 
 /** Resources of a chaos run owned by `pid` (the labels' owner pid). */
 async function leftovers(pid: number): Promise<string[]> {
