@@ -69,18 +69,16 @@ export function describeIf(
   const why = firstMissing(requirements);
   if (why === undefined) {
     describe(name, fn);
-    return;
-  }
-  if (process.env['CI'] === 'true') {
+  } else if (process.env['CI'] === 'true') {
     describe(name, () => {
       it(`needs ${requirements.map((r) => r.what).join(' and ')} (CI=true: failing, not skipping)`, () => {
         throw new Error(`${why} (required with CI=true)`);
       });
     });
-    return;
+  } else {
+    process.stderr.write(`skipping "${name}": ${why}\n`);
+    describe.skip(name, fn);
   }
-  process.stderr.write(`skipping "${name}": ${why}\n`);
-  describe.skip(name, fn);
 }
 
 /** describeIf with a Docker engine. */
