@@ -131,6 +131,12 @@ interface StepRun {
   failed: boolean;
 }
 
+/** A healed unit is no longer active (no-op when it never was). */
+function deactivate(run: StepRun, unit: FaultUnit): void {
+  const i = run.active.indexOf(unit);
+  if (i >= 0) run.active.splice(i, 1);
+}
+
 async function runStep(
   c: ExpectContext,
   scenario: Scenario,
@@ -152,8 +158,7 @@ async function runStep(
         matched.length > 0 ? matched : unitsFromHeal(step.heal, scenarioFaults(scenario));
       for (const unit of units) {
         await driver.heal(unit);
-        const i = run.active.indexOf(unit);
-        if (i >= 0) run.active.splice(i, 1);
+        deactivate(run, unit);
       }
       r.outcome = 'done';
       if (units.length === 0) r.message = 'nothing to heal';
@@ -199,7 +204,7 @@ async function runFault(
     await driver.wait(step.flap.everyMs);
     for (const unit of units) {
       await driver.heal(unit);
-      run.active.splice(run.active.indexOf(unit), 1);
+      deactivate(run, unit);
     }
     await driver.wait(step.flap.everyMs);
   }
