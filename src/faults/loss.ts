@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DIRECTIONS, type Direction } from '../scenario/primitives';
-import { VRRP_PROTO, directed, inNode, insertAll, sh, type Rule } from './steps';
+import { VRRP_PROTO, directed, inNode, insertAll, sh, type Rule, chains } from './steps';
 import { defineFault, type FaultStep } from './types';
 
 const COMMENT = 'chaos-loss';
@@ -41,9 +41,6 @@ function clearLoss(d: Direction): FaultStep[] {
     ),
   );
 }
-
-/** The direction's chains as directions of their own (both: in and out). */
-const chains = (d: Direction): Direction[] => (d === 'both' ? ['in', 'out'] : [d]);
 
 export const loss = defineFault({
   kind: 'loss',

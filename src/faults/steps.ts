@@ -18,6 +18,9 @@ export function inNode(unit: { nodes: string[] }, steps: FaultStep[]): DockerAct
 
 export type Rule = readonly [string, ...string[]];
 
+/** The iptables chains of a direction, as directions of their own (both: in and out). */
+export const chains = (d: Direction): Direction[] => (d === 'both' ? ['in', 'out'] : [d]);
+
 /** The rules of a direction: in = INPUT, out = OUTPUT, both = both. */
 export function directed(rules: readonly Rule[], d: Direction): readonly Rule[] {
   return rules.filter(([chain]) => d === 'both' || (d === 'in') === (chain === 'INPUT'));

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DIRECTIONS, direction, type Direction } from '../scenario/primitives';
-import { VRRP_GROUP, VRRP_PROTO, deleteAll, directed, inNode, insertAll } from './steps';
+import { VRRP_GROUP, VRRP_PROTO, deleteAll, directed, inNode, insertAll, chains } from './steps';
 import { defineFault, type HealSpec } from './types';
 
 const multicastRules = [
@@ -25,9 +25,6 @@ const multicastDirection = z
   .describe(
     'Which VRRP multicast of the node is dropped: in (default: on receipt, the node still advertises), out, or both',
   );
-
-/** The iptables chains of a direction, as directions of their own. */
-const chains = (d: Direction): Direction[] => (d === 'both' ? ['in', 'out'] : [d]);
 
 /** A heal of a block never applied removes both directions (heals are idempotent). */
 const healBoth = (h: HealSpec): { direction: Direction } => ({
