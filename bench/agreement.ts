@@ -4,7 +4,10 @@
  * with the same seed, and a table puts side by side the switchovers (the sequence of VIP owners,
  * the worst gap difference), split-brain time and client downtime, with what differs and why
  * (src/report/agreement.ts). Targets: gaps within 5 ms, the same owners, downtime within 10 % or
- * 100 ms. Needs a Docker engine; the runs' directories are kept under runs/agreement-<UTC>/.
+ * 100 ms. The simulator runs each scenario at `--phases N` (default 12) lead-ins spread over a
+ * 3 s cycle (the seed labs' longest timer: the 3 s track script) after 10 s of settling (past
+ * the first election), since a Docker run starts wherever its long-running lab is in that cycle. Needs a Docker engine; the runs' directories are kept under
+ * runs/agreement-<UTC>/ (the simulator's for the first phase).
  */
 import path from 'node:path';
 import { DRIVERS } from '../src/drivers';
@@ -16,11 +19,16 @@ import { runSuite } from '../src/run/suite';
 
 const ROOT = packageRoot(__dirname);
 
-async function run(driver: DriverName, paths: string[], out: string | undefined) {
+/** The cycle the simulator's lead-ins cover, ms, after a settling time past the first election. */
+const CYCLE_MS = 3000;
+const SETTLE_MS = 10_000;
+
+async function run(driver: DriverName, paths: string[], out: string | undefined, leadInMs = 0) {
   const outcome = await runSuite({
     paths,
     driver: DRIVERS[driver],
     seed: 1,
+    ...(leadInMs > 0 ? { leadInMs } : {}),
     ...(out !== undefined ? { out } : {}),
     generatedAt: new Date().toISOString(),
     chaosVersion: null,
@@ -31,16 +39,36 @@ async function run(driver: DriverName, paths: string[], out: string | undefined)
   return outcome.run;
 }
 
+/** `--phases N` and the paths. */
+function parseArgs(argv: string[]): { phases: number; paths: string[] } {
+  const at = argv.indexOf('--phases');
+  const phases = at < 0 ? 12 : Number(argv[at + 1]);
+  if (!Number.isInteger(phases) || phases < 1)
+    throw new Error('--phases takes a whole number >= 1');
+  const paths = at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
+  return { phases, paths: paths.length > 0 ? paths : [path.join(ROOT, 'scenarios')] };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const paths = args.length > 0 ? args : [path.join(ROOT, 'scenarios')];
+  const { phases, paths } = parseArgs(process.argv.slice(2));
   const dir = path.join(ROOT, 'runs', `agreement-${utcStamp(Date.now())}`);
-  const sim = await run('sim', paths, path.join(dir, 'sim'));
+  const sims: Awaited<ReturnType<typeof run>>[] = [];
+  for (let k = 0; k < phases; k++)
+    sims.push(
+      await run(
+        'sim',
+        paths,
+        k === 0 ? path.join(dir, 'sim') : undefined,
+        SETTLE_MS + (k * CYCLE_MS) / phases,
+      ),
+    );
   const docker = await run('docker', paths, path.join(dir, 'docker'));
-  const rows = sim.scenarios.flatMap((s) => {
-    const d = docker.scenarios.find((x) => x.file === s.file);
+  const rows = docker.scenarios.flatMap((d) => {
+    const s = sims.flatMap((r) =>
+      r.scenarios.filter((x) => x.file === d.file && x.status !== 'skipped'),
+    );
     // A scenario one driver skips (drivers: [docker]) has nothing to compare.
-    return d && s.status !== 'skipped' && d.status !== 'skipped' ? [compareDrivers(s, d)] : [];
+    return s.length > 0 && d.status !== 'skipped' ? [compareDrivers(s, d)] : [];
   });
   process.stdout.write(formatAgreement(rows));
   process.stdout.write(`runs in ${dir}\n`);

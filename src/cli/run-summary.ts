@@ -1,5 +1,6 @@
 /** `chaos run`'s words on the terminal: a few lines per scenario and the counts. Pure. */
 import type { RunResult, ScenarioResult } from '../run/result';
+import { describeSwitchoverRate, switchoverRate } from '../report/switchover-rate';
 import { formatDuration } from '../scenario/duration';
 
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -12,6 +13,8 @@ export function summariseScenario(r: ScenarioResult): string {
   if (r.error) lines.push(`  ${r.error.message}`);
   if (r.failure) lines.push(`  failed: ${r.failure}`);
   if (r.status === 'skipped') return `${lines.join('\n')}\n`;
+  const rate = switchoverRate(r);
+  if (rate && rate.count > 1) lines.push(`  ${describeSwitchoverRate(rate)}`);
   for (const sw of r.switchovers)
     lines.push(
       `  switchover ${sw.from} -> ${sw.to} at ${s(sw.at)}: VRRP gap ${s(sw.gapSeconds)} (${sw.reason}${sw.duringSplitBrain ? ', during split brain' : ''})`,

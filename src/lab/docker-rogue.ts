@@ -1,6 +1,7 @@
 /**
  * Rogue routers for the rogue-advert fault: a web-image container on the lab's network with its
- * own keepalived.conf (chaos-vrrpd), NET_ADMIN + NET_RAW, labelled with the lab and a run of its
+ * own keepalived.conf (chaos-vrrpd) and neither the shop nor nginx (CHAOS_SERVE=0: like another
+ * team's router, it answers no client of ours), NET_ADMIN + NET_RAW, labelled with the lab and a run of its
  * own owned by this process (so that `lab down` removes it and a killed invocation's rogue is
  * reaped).
  */
@@ -32,7 +33,8 @@ export async function startRogue(
     node: rogue.name,
     address: rogue.address,
     image: rogue.image,
-    env: routerEnv(rogue.name, spec, 'chaos', mysql?.address),
+    // A foreign router serves nobody's web page: clients it draws to the VIP get no answer.
+    env: [...routerEnv(rogue.name, spec, 'chaos', mysql?.address), 'CHAOS_SERVE=0'],
     labels: resourceLabels(spec.name, owner, false, {
       [LABEL.node]: rogue.name,
       [LABEL.role]: 'rogue',

@@ -19,6 +19,7 @@ import {
   type SuiteRow,
 } from './model';
 import { computeSla, slaInputOf, sloOfResult } from './sla';
+import { switchoverRate } from './switchover-rate';
 import { buildTimeline, type ScenarioEvidence } from './timeline';
 import { formatDuration } from '../scenario/duration';
 
@@ -104,6 +105,7 @@ export function scenarioReport(r: ScenarioResult, ctx: ScenarioContext = {}): Sc
     ...r,
     lab: ctx.lab ? labSummary(ctx.lab) : null,
     objectives: slo === null ? null : { ...slo },
+    switchoverRate: switchoverRate(r),
     sla: computeSla(slaInputOf(measuredResult, slo)),
     reconciliation: reconcile(r),
     timeline: buildTimeline(

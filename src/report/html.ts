@@ -14,6 +14,7 @@
 import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, Timeline } from './model';
 import { formatPercent, formatShare } from './sla';
+import { describeSwitchoverRate } from './switchover-rate';
 import { xmlEscape as esc } from './junit';
 
 const NM = 'not measured';
@@ -290,6 +291,8 @@ function slaSection(r: ScenarioReport): string[] {
 /** Switchovers and split brain seen on the wire, and how they square with the prober. */
 function vrrpSection(r: ScenarioReport): string[] {
   const out = ['<h3>VRRP</h3>'];
+  if (r.switchovers.length > 0 && r.switchoverRate)
+    out.push(`<p>${esc(describeSwitchoverRate(r.switchoverRate))}.</p>`);
   out.push(
     r.switchovers.length === 0
       ? '<p>No switchover seen on the wire.</p>'

@@ -6,6 +6,7 @@
 import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, SuiteRow } from './model';
 import { formatPercent, formatShare } from './sla';
+import { describeSwitchoverRate } from './switchover-rate';
 
 const NM = 'not measured';
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -87,6 +88,7 @@ function scenarioSection(r: ScenarioReport): string {
     );
 
   if (r.switchovers.length > 0) {
+    if (r.switchoverRate) out.push('', `${describeSwitchoverRate(r.switchoverRate)}.`);
     out.push('', '| switchover | at | VRRP gap | reason |', '|---|---:|---:|---|');
     for (const sw of r.switchovers)
       out.push(

@@ -138,8 +138,19 @@ export const objectivesSchema = z.object({
   incidentsPerYear: z.number().optional(),
 });
 
+export const switchoverRateSchema = z.object({
+  count: z.number().int(),
+  /** From the steady state to the end. */
+  windowSeconds: num,
+  perMinute: num,
+  /** The most switchovers within any 60 s. */
+  peakPerMinute: z.number().int(),
+});
+
 export const scenarioReportSchema = scenarioResultSchema.extend({
   lab: labSummarySchema.nullable(),
+  /** How often the VIP moved; null: not measured (skipped), or a report made before it was. */
+  switchoverRate: switchoverRateSchema.nullable().default(null),
   objectives: objectivesSchema.nullable(),
   sla: slaSchema,
   reconciliation: reconciliationSchema,

@@ -79,6 +79,13 @@ export interface Driver {
 
 export interface DriverOptions {
   seed: number;
+  /**
+   * The simulator: how long the lab runs before the scenario's first step, ms (default 0). It
+   * sets where in the advert and track-script cycles the steps fall, which Docker leaves to
+   * chance (its lab has run for a while when a scenario starts); `npm run bench:agreement`
+   * sweeps it. Docker ignores it.
+   */
+  leadInMs?: number;
 }
 
 export type DriverFactory = (loaded: LoadedScenario, options: DriverOptions) => Driver;

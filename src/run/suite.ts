@@ -23,7 +23,7 @@ import {
 } from '../report';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/loader';
 import type { DriverName } from '../scenario/types';
-import type { DriverFactory } from './driver';
+import type { DriverFactory, DriverOptions } from './driver';
 import { RecordingDriver } from './recording-driver';
 import type { RunResult, ScenarioResult } from './result';
 import { runScenario } from './runner';
@@ -69,6 +69,8 @@ export interface SuiteOptions {
   paths: readonly string[];
   driver: DriverKitFactory;
   seed: number;
+  /** How long the lab runs before each scenario's first step (the simulator; see DriverOptions). */
+  leadInMs?: number;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -174,6 +176,12 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
 }
 
 /** The scenarios run, in lab groups, until the signal aborts; results in file order. */
+function driverOptions(options: SuiteOptions): DriverOptions {
+  return options.leadInMs === undefined
+    ? { seed: options.seed }
+    : { seed: options.seed, leadInMs: options.leadInMs };
+}
+
 async function runAll(
   kit: DriverKit,
   loaded: readonly LoadedScenario[],
@@ -184,7 +192,7 @@ async function runAll(
   for (const l of groupByLab(loaded)) {
     if (options.signal?.aborted) break;
     // The recorder keeps the VIP samples the report's timeline draws.
-    const driver = new RecordingDriver(kit.factory(l, { seed: options.seed }), {
+    const driver = new RecordingDriver(kit.factory(l, driverOptions(options)), {
       sampleEveryMs: kit.sampleEveryMs,
       names: new Map(l.scenario.lab.nodes.map((n) => [n.address, n.name])),
     });

@@ -71,9 +71,11 @@ export class SimDriver implements Driver {
   private lastOkAt = 0;
   private observed: { wire: number; seen: Observed } | undefined;
   private readonly faults: SimFaultContext;
+  private readonly leadInMs: number;
 
   constructor(loaded: LoadedScenario, options: DriverOptions) {
     this.scenario = loaded.scenario;
+    this.leadInMs = options.leadInMs ?? 0;
     const lab = loaded.scenario.lab;
     this.vip = lab.vip;
     // What the scenario's faults need from the start: processes to track, routers to add.
@@ -165,6 +167,8 @@ export class SimDriver implements Driver {
       this.sim.at(this.sim.now + interval, probe);
     };
     this.sim.at(0, probe);
+    // The lab runs (and the client probes) for the lead-in before the scenario's first step.
+    if (this.leadInMs > 0) this.sim.runFor(this.leadInMs);
     return Promise.resolve();
   }
 
