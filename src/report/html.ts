@@ -13,7 +13,7 @@
  */
 import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, Timeline } from './model';
-import { formatPercent, formatShare } from './sla';
+import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { describeSwitchoverRate } from './switchover-rate';
 import { xmlEscape as esc } from './junit';
 
@@ -272,6 +272,7 @@ function slaSection(r: ScenarioReport): string[] {
       `<span class="${o.verdict === 'pass' ? 'ok' : o.verdict === 'fail' ? 'bad' : 'nm'}">${o.verdict}</span>: ${esc(o.message)}`,
     ]);
   out.push(table(['figure', 'value'], slaRows, 'kv'));
+  if (r.driver === 'sim' && sla.incidents.length > 0) out.push(`<p>${esc(SIM_CLIENT_NOTE)}</p>`);
   if (sla.incidents.length > 0)
     out.push(
       table(

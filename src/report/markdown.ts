@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, SuiteRow } from './model';
-import { formatPercent, formatShare } from './sla';
+import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { describeSwitchoverRate } from './switchover-rate';
 
 const NM = 'not measured';
@@ -74,6 +74,7 @@ function scenarioSection(r: ScenarioReport): string {
     '',
     `Client: ${sla.downtimeSeconds === null ? `downtime ${NM}` : `downtime ${s(sla.downtimeSeconds)} in ${sla.incidents.length} outage${sla.incidents.length === 1 ? '' : 's'}`}; availability ${sla.availability === null ? NM : formatPercent(sla.availability)}${sla.windowSeconds === null ? '' : ` over ${s(sla.windowSeconds)}`} (${r.probes.requests} requests, ${r.probes.failed} failed).`,
   );
+  if (r.driver === 'sim' && sla.incidents.length > 0) out.push(SIM_CLIENT_NOTE);
   if (sla.budget)
     out.push(
       `Error budget of ${formatPercent(sla.budget.targetAvailability)}: ${s(sla.budget.secondsPerYear)} a year, ${s(sla.budget.secondsPerMonth)} a month; this run spent ${formatShare(sla.budget.spentShareYear)} of a year's, ${formatShare(sla.budget.spentShareMonth)} of a month's.`,

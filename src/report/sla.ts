@@ -23,6 +23,14 @@ import type { Slo } from '../scenario/types';
 import type { Sla, SlaIncident, Verdict } from './model';
 
 export const SECONDS_PER_YEAR = 365 * 24 * 3600;
+
+/**
+ * Beside a simulated run's client downtime: what it is and is not. The outage of one run depends
+ * on where the steps fall in the advert and track-script cycles, which the simulator fixes and
+ * a Docker run leaves to chance.
+ */
+export const SIM_CLIENT_NOTE =
+  "Simulated client (an ARP cache, no HTTP), at one phase of the advert and track-script cycles: a Docker run of the same scenario lands anywhere in that cycle, so its downtime may differ; `npm run bench:agreement` gives the range over phases beside Docker's.";
 export const SECONDS_PER_MONTH = SECONDS_PER_YEAR / 12;
 
 const round = (x: number, digits: number): number => {

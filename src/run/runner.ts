@@ -194,8 +194,10 @@ async function runFault(
   const units = faultUnits(step.fault);
   const apply = async (): Promise<void> => {
     for (const unit of units) {
-      await driver.apply(unit);
+      // Active before it is applied: an apply cut short (an error, Ctrl-C) may have done part
+      // of its plan, and the rollback's heal (idempotent) undoes that part too.
       run.active.push(unit);
+      await driver.apply(unit);
     }
   };
   if (!step.flap) return apply();

@@ -89,7 +89,8 @@ export class SimLan {
         priority,
         why: `loss ${loss}`,
       });
-      if (this.out.recordWire) this.out.wire.push({ t: now, from, to: [], dst, datagram });
+      // Never on the wire: iptables OUTPUT drops it before any capture (tcpdump sees egress
+      // after netfilter), so no node's pcap on Docker has it either.
       return;
     }
     let delay = this.latencyMs;

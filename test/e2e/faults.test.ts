@@ -6,7 +6,9 @@
  * -o rate=0.5 -o protocol=vrrp` drops half of server01's adverts at random with iptables'
  * statistic match, `chaos heal loss server01` removes the rule again. The share of server01's
  * adverts that reach server03 is counted per phase: all before, about half during, all after,
- * and server01's iptables holds no chaos rule once healed.
+ * and server01's iptables holds no chaos rule once healed. `direction=in` on server03 drops about
+ * half of what arrives there (its capture against its INPUT rule's counter); `direction=both`
+ * puts a rule in each chain and one heal (twice: idempotent) clears both.
  *
  * Needs a Docker engine (requires.ts): with CI=true a missing one fails the suite; elsewhere the
  * suite is skipped with a printed reason.
@@ -26,6 +28,7 @@ import { describeWithDocker } from './requires';
 const LAB_FILE = 'test/fixtures/labs/loss.yaml';
 const MASTER = '10.219.0.102';
 const PCAP = '/tmp/loss-e2e.pcap';
+const PCAP_IN = '/tmp/loss-in-e2e.pcap';
 /** Each phase: 8 s of 0.1 s adverts, about 80 of server01's. */
 const PHASE_MS = 8000;
 
@@ -112,5 +115,75 @@ describeWithDocker('faults on Docker, measured on the wire', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }, 120_000);
+  test('loss in and both: INPUT drops about the rate of what arrives; one heal clears both chains', async () => {
+    const started = await lab.attach('loss');
+    // server03's capture sees every advert that reaches it (ingress before netfilter); its
+    // INPUT rule's counter says how many of those it dropped.
+    await started.execDetached(
+      'server03',
+      captureCommand({ file: PCAP_IN, filter: 'ip proto 112' }),
+    );
+    await sleep(500);
+    await ok(
+      'fault',
+      'loss',
+      'server03',
+      '-o',
+      'rate=0.5',
+      '-o',
+      'direction=in',
+      '-o',
+      'protocol=vrrp',
+      '--lab',
+      'loss',
+    );
+    const from = Date.now() / 1000;
+    await sleep(PHASE_MS);
+    const counters = await started.exec('server03', ['iptables', '-L', 'INPUT', '-v', '-x', '-n']);
+    const to = Date.now() / 1000;
+    await ok('heal', 'loss', 'server03', '--lab', 'loss');
+    await started.exec('server03', ['sh', '-c', 'pkill -INT -x tcpdump; sleep 1']);
+    const dropped = Number(/^\s*(\d+)\s+\d+\s+DROP\s.*chaos-loss/m.exec(counters.stdout)?.[1]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-loss-in-e2e-'));
+    let arrived = 0;
+    try {
+      const file = path.join(dir, 'server03-in.pcap');
+      fs.writeFileSync(file, (await started.readFile('server03', PCAP_IN)) ?? Buffer.alloc(0));
+      const { observations } = await observePcapFiles([file]);
+      arrived = observations.filter(
+        (o) => o.kind === 'advert' && o.src === MASTER && o.time >= from && o.time < to,
+      ).length;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // The counter runs from the fault (just before `from`) to the read (just before `to`).
+    expect(arrived).toBeGreaterThanOrEqual((PHASE_MS / 100) * 0.9);
+    expect(dropped / arrived).toBeGreaterThan(0.28);
+    expect(dropped / arrived).toBeLessThan(0.72);
+    process.stdout.write(
+      `loss in e2e: server03 dropped ${dropped} of ${arrived} adverts that arrived\n`,
+    );
+    expect((await started.exec('server03', ['iptables-save'])).stdout).not.toMatch(/chaos-loss/);
+
+    // both: a rule in each chain; `chaos heal loss` without options clears both.
+    await ok(
+      'fault',
+      'loss',
+      'server01',
+      '-o',
+      'rate=0.2',
+      '-o',
+      'direction=both',
+      '--lab',
+      'loss',
+    );
+    const both = (await started.exec('server01', ['iptables-save'])).stdout;
+    expect(both).toMatch(/-A INPUT .*--probability 0\.2\d* .*chaos-loss -j DROP/);
+    expect(both).toMatch(/-A OUTPUT .*--probability 0\.2\d* .*chaos-loss -j DROP/);
+    await ok('heal', 'loss', 'server01', '--lab', 'loss');
+    // A second heal changes nothing (idempotent).
+    await ok('heal', 'loss', 'server01', '--lab', 'loss');
+    expect((await started.exec('server01', ['iptables-save'])).stdout).not.toMatch(/chaos-loss/);
   }, 120_000);
 });
