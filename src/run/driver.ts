@@ -69,6 +69,8 @@ export interface Driver {
   /** Let `ms` pass. */
   wait(ms: number): Promise<void>;
   sample(): Promise<VipSample>;
+  /** The same as `sample` at no cost in scenario time, where a driver can (the simulator). */
+  peek?(): Promise<VipSample>;
   /** The prober's requests so far, in time order. */
   probes(): Promise<ProbeRecord[]>;
   /** The frames seen on the wire so far. */
@@ -86,6 +88,18 @@ export interface DriverOptions {
    * sweeps it. Docker ignores it.
    */
   leadInMs?: number;
+  /**
+   * The simulator: each fault's apply and heal takes effect after a delay drawn from the seed in
+   * [0, this) ms (default 0), as a Docker fault's plan takes a while to run (docker exec), so
+   * that steps after a `within` are not locked to the advert phase. Docker ignores it.
+   */
+  actionLatencyMs?: number;
+  /**
+   * The simulator: each of the runner's samples takes a delay drawn from the seed in [0, this)
+   * ms (default 0), as a Docker sample (commands in every node) does. The report's timeline
+   * samples (`peek`) cost nothing. Docker ignores it.
+   */
+  sampleLatencyMs?: number;
 }
 
 export type DriverFactory = (loaded: LoadedScenario, options: DriverOptions) => Driver;

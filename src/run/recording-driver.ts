@@ -42,7 +42,7 @@ export class RecordingDriver implements Driver {
 
   async start(): Promise<void> {
     await this.inner.start();
-    if (this.options.sampleEveryMs !== null) await this.sample();
+    await this.sampleIfRecording();
   }
 
   apply(fault: FaultUnit): Promise<void> {
@@ -61,12 +61,17 @@ export class RecordingDriver implements Driver {
       const slice = Math.min(every, left);
       await this.inner.wait(slice);
       left -= slice;
-      await this.sample();
+      await this.keep(this.inner.peek ? this.inner.peek() : this.inner.sample());
     }
   }
 
-  async sample(): Promise<VipSample> {
-    const s = await this.inner.sample();
+  /** The runner's sample: the driver's own (with whatever it costs), kept for the timeline. */
+  sample(): Promise<VipSample> {
+    return this.keep(this.inner.sample());
+  }
+
+  private async keep(sampled: Promise<VipSample>): Promise<VipSample> {
+    const s = await sampled;
     const last = this.samples.at(-1);
     if (!last || s.t > last.t) this.samples.push(s);
     return s;
@@ -94,7 +99,9 @@ export class RecordingDriver implements Driver {
     return e;
   }
 
+  /** The timeline's own samples cost nothing where the driver can peek (the simulator). */
   private async sampleIfRecording(): Promise<void> {
-    if (this.options.sampleEveryMs !== null) await this.sample();
+    if (this.options.sampleEveryMs !== null)
+      await this.keep(this.inner.peek ? this.inner.peek() : this.inner.sample());
   }
 }

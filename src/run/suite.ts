@@ -69,8 +69,10 @@ export interface SuiteOptions {
   paths: readonly string[];
   driver: DriverKitFactory;
   seed: number;
-  /** How long the lab runs before each scenario's first step (the simulator; see DriverOptions). */
+  /** The simulator's phase: DriverOptions' leadInMs and actionLatencyMs. */
   leadInMs?: number;
+  actionLatencyMs?: number;
+  sampleLatencyMs?: number;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -177,9 +179,13 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
 
 /** The scenarios run, in lab groups, until the signal aborts; results in file order. */
 function driverOptions(options: SuiteOptions): DriverOptions {
-  return options.leadInMs === undefined
-    ? { seed: options.seed }
-    : { seed: options.seed, leadInMs: options.leadInMs };
+  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs } = options;
+  return {
+    seed,
+    ...(leadInMs === undefined ? {} : { leadInMs }),
+    ...(actionLatencyMs === undefined ? {} : { actionLatencyMs }),
+    ...(sampleLatencyMs === undefined ? {} : { sampleLatencyMs }),
+  };
 }
 
 async function runAll(

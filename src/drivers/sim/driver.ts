@@ -37,6 +37,7 @@ import type { Driver, DriverOptions, Observed, ProbeRecord, VipSample } from '..
 import type { LoadedScenario } from '../../scenario/loader';
 import { scenarioFaults } from '../../scenario/normalise';
 import type { Scenario } from '../../scenario/types';
+import { SeededRng } from '../../sim/rng';
 import { Simulator, type SimNodeSpec } from '../../sim/simulator';
 import type { VrrpStateName } from '../../vrrp/state-machine';
 import { simRefusals } from './refusals';
@@ -72,10 +73,17 @@ export class SimDriver implements Driver {
   private observed: { wire: number; seen: Observed } | undefined;
   private readonly faults: SimFaultContext;
   private readonly leadInMs: number;
+  private readonly actionLatencyMs: number;
+  private readonly sampleLatencyMs: number;
+  /** Draws the action latencies (its own stream: the simulator's draws stay as they were). */
+  private readonly actionRng: SeededRng;
 
   constructor(loaded: LoadedScenario, options: DriverOptions) {
     this.scenario = loaded.scenario;
     this.leadInMs = options.leadInMs ?? 0;
+    this.actionLatencyMs = options.actionLatencyMs ?? 0;
+    this.sampleLatencyMs = options.sampleLatencyMs ?? 0;
+    this.actionRng = new SeededRng(options.seed ^ 0x5eed);
     const lab = loaded.scenario.lab;
     this.vip = lab.vip;
     // What the scenario's faults need from the start: processes to track, routers to add.
@@ -221,13 +229,20 @@ export class SimDriver implements Driver {
   }
 
   apply(f: FaultUnit): Promise<void> {
+    this.actionDelay();
     simulateFault(f, this.faults, 'apply');
     return Promise.resolve();
   }
 
   heal(f: FaultUnit): Promise<void> {
+    this.actionDelay();
     simulateFault(f, this.faults, 'heal');
     return Promise.resolve();
+  }
+
+  /** The time a fault's plan takes before it acts (DriverOptions.actionLatencyMs). */
+  private actionDelay(): void {
+    if (this.actionLatencyMs > 0) this.sim.runFor(this.actionRng.next() * this.actionLatencyMs);
   }
 
   wait(ms: number): Promise<void> {
@@ -236,6 +251,11 @@ export class SimDriver implements Driver {
   }
 
   sample(): Promise<VipSample> {
+    if (this.sampleLatencyMs > 0) this.sim.runFor(this.actionRng.next() * this.sampleLatencyMs);
+    return this.peek();
+  }
+
+  peek(): Promise<VipSample> {
     const states: Record<string, VrrpStateName> = {};
     for (const node of this.web) states[node] = this.sim.state(node);
     for (const node of this.rogues) if (this.present.has(node)) states[node] = this.sim.state(node);
