@@ -44,7 +44,7 @@ import { STEADY_STATE_TIMEOUT_MS } from '../../run/runner';
 import type { Scenario } from '../../scenario/types';
 import { dockerRefusals } from './refusals';
 
-export { DOCKER_FAULT_UNSUPPORTED, DOCKER_NETEM_UNSUPPORTED } from './refusals';
+export { DOCKER_FAULT_UNSUPPORTED } from './refusals';
 
 /** Matches the prober's command line but not the shell that runs pkill with it. */
 const PROBER_PATTERN = PROBER_MAIN.replace(/main\.js$/, '[m]ain.js');
@@ -65,7 +65,7 @@ export interface DockerDriverDeps {
 /** What a DockerDriver needs of its session: a DockerSession, or a fake in tests. */
 export type DriverSession = Pick<
   DockerSession,
-  'acquire' | 'images' | 'signal' | 'interrupted' | 'netem'
+  'acquire' | 'images' | 'signal' | 'interrupted'
 >;
 
 export class DockerDriver implements Driver {
@@ -130,7 +130,7 @@ export class DockerDriver implements Driver {
   }
 
   refusals(): ReturnType<Driver['refusals']> {
-    return dockerRefusals(this.scenario, { netem: this.session.netem });
+    return dockerRefusals(this.scenario);
   }
 
   private throwIfInterrupted(): void {
