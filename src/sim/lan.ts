@@ -98,9 +98,10 @@ export class SimLan {
       if (this.out.recordWire) this.out.wire.push({ t: now, from, to: [], dst, datagram });
       return;
     }
+    // A packet held on the way out is gone if its node powers off or loses its link meanwhile.
     const epoch = n.epoch;
     const depart = (): void => {
-      if (n.epoch === epoch) this.depart(from, dst, datagram, vrid, priority);
+      if (n.epoch === epoch && n.linkUp) this.depart(from, dst, datagram, vrid, priority);
     };
     if (!this.delays.hold(from, 'out', depart)) depart();
   }

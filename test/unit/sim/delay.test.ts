@@ -116,6 +116,17 @@ test('heal lets go of every held advert at once (nothing lost), and is idempoten
   expect(intervals(departures(s).filter((t) => t > 20_700))).toEqual([1000, 1000, 1000]);
 });
 
+test('held adverts of a node that loses its link never leave (the kernel drops them)', () => {
+  const s = sim();
+  s.runUntil(10_500);
+  simulateFault(delay('server01', 2000), s, 'apply');
+  s.runUntil(12_700);
+  const left = departures(s).length;
+  s.linkDown('server01');
+  s.runUntil(20_000);
+  expect(departures(s)).toHaveLength(left);
+});
+
 test('direction in on the backup: what it hears is late; above the threshold it takes over', () => {
   for (const [latency, takesOver] of [
     [2000, false],
