@@ -9,7 +9,8 @@
  * One thread: a ppoll on the netlink socket with a timeout to the next release. Packets are
  * copied as metadata only (their id is all a verdict needs). The pidfile is written once the
  * queue is bound, so whoever starts it can wait for it before sending packets to the queue.
- * SIGTERM or SIGINT: every held packet is accepted at once, the pidfile removed, exit 0.
+ * SIGTERM or SIGINT: every held packet (and every one still waiting on the socket) is accepted
+ * at once, the pidfile removed, exit 0.
  * Exit 2: bad arguments; exit 1: netlink or system failure (message on stderr).
  */
 #define _GNU_SOURCE
@@ -164,10 +165,31 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/*
+ * Hand every queued packet message waiting on the socket to on_packet; 0 once none is left, -1
+ * on a socket failure.
+ */
+static int receive_all(struct nfq_handle *h, int fd)
+{
+	char buf[4096] __attribute__((aligned));
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0)
+			nfq_handle_packet(h, buf, (int)n);
+		else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		else if (errno == ENOBUFS)
+			fprintf(stderr, "chaos-delayq: socket buffer overrun (fail-open accepts)\n");
+		else if (errno != EINTR) {
+			fprintf(stderr, "chaos-delayq: recv: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+}
+
 /* Receive and hold until a signal; 0 on a clean stop, -1 on a socket failure. */
 static int run(struct nfq_handle *h, struct nfq_q_handle *qh, const sigset_t *unblocked)
 {
-	char buf[4096] __attribute__((aligned));
 	struct pollfd pfd = { .fd = nfq_fd(h), .events = POLLIN };
 	while (!stopping) {
 		struct timespec wait, *timeout = NULL;
@@ -183,22 +205,12 @@ static int run(struct nfq_handle *h, struct nfq_q_handle *qh, const sigset_t *un
 			fprintf(stderr, "chaos-delayq: poll: %s\n", strerror(errno));
 			return -1;
 		}
-		while (ready > 0) {
-			ssize_t n = recv(pfd.fd, buf, sizeof buf, MSG_DONTWAIT);
-			if (n >= 0) {
-				nfq_handle_packet(h, buf, (int)n);
-			} else if (errno == ENOBUFS) {
-				fprintf(stderr, "chaos-delayq: socket buffer overrun (fail-open accepts)\n");
-			} else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-				break;
-			} else {
-				fprintf(stderr, "chaos-delayq: recv: %s\n", strerror(errno));
-				return -1;
-			}
-		}
+		if (ready > 0 && receive_all(h, pfd.fd) < 0)
+			return -1;
 		release(qh, now_ns());
 	}
-	return 0;
+	/* Packets queued but not yet read would be dropped with the queue: read them first. */
+	return receive_all(h, pfd.fd);
 }
 
 int main(int argc, char **argv)
