@@ -165,6 +165,24 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/* Queue `queue` bound: metadata only, a long queue, fail-open when full; NULL on failure. */
+static struct nfq_q_handle *bind_queue(struct nfq_handle *h, int queue)
+{
+	struct nfq_q_handle *qh = nfq_create_queue(h, (uint16_t)queue, on_packet, NULL);
+	if (!qh) {
+		fprintf(stderr, "chaos-delayq: cannot bind queue %d: %s\n", queue, strerror(errno));
+		return NULL;
+	}
+	if (nfq_set_mode(qh, NFQNL_COPY_META, 0) < 0 || nfq_set_queue_maxlen(qh, QUEUE_MAXLEN) < 0 ||
+	    nfq_set_queue_flags(qh, NFQA_CFG_F_FAIL_OPEN, NFQA_CFG_F_FAIL_OPEN) < 0) {
+		fprintf(stderr, "chaos-delayq: configuring queue %d: %s\n", queue, strerror(errno));
+		nfq_destroy_queue(qh);
+		return NULL;
+	}
+	nfnl_rcvbufsiz(nfq_nfnlh(h), RCVBUF_BYTES);
+	return qh;
+}
+
 /*
  * Hand every queued packet message waiting on the socket to on_packet; 0 once none is left, -1
  * on a socket failure.
@@ -267,22 +285,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "chaos-delayq: nfq_open: %s\n", strerror(errno));
 		return 1;
 	}
-	struct nfq_q_handle *qh = nfq_create_queue(h, (uint16_t)queue, on_packet, NULL);
-	if (!qh) {
-		fprintf(stderr, "chaos-delayq: cannot bind queue %d: %s\n", queue, strerror(errno));
-		nfq_close(h);
-		return 1;
-	}
-	if (nfq_set_mode(qh, NFQNL_COPY_META, 0) < 0 || nfq_set_queue_maxlen(qh, QUEUE_MAXLEN) < 0 ||
-	    nfq_set_queue_flags(qh, NFQA_CFG_F_FAIL_OPEN, NFQA_CFG_F_FAIL_OPEN) < 0) {
-		fprintf(stderr, "chaos-delayq: configuring queue %d: %s\n", queue, strerror(errno));
-		nfq_destroy_queue(qh);
-		nfq_close(h);
-		return 1;
-	}
-	nfnl_rcvbufsiz(nfq_nfnlh(h), RCVBUF_BYTES);
-	if (pidfile && write_pidfile(pidfile) < 0) {
-		nfq_destroy_queue(qh);
+	struct nfq_q_handle *qh = bind_queue(h, queue);
+	if (!qh || (pidfile && write_pidfile(pidfile) < 0)) {
+		if (qh)
+			nfq_destroy_queue(qh);
 		nfq_close(h);
 		return 1;
 	}

@@ -63,10 +63,7 @@ export interface DockerDriverDeps {
 }
 
 /** What a DockerDriver needs of its session: a DockerSession, or a fake in tests. */
-export type DriverSession = Pick<
-  DockerSession,
-  'acquire' | 'images' | 'signal' | 'interrupted'
->;
+export type DriverSession = Pick<DockerSession, 'acquire' | 'images' | 'signal' | 'interrupted'>;
 
 export class DockerDriver implements Driver {
   readonly name = 'docker' as const;
