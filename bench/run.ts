@@ -77,7 +77,7 @@ async function proberCpu(): Promise<void> {
     rootDir: ROOT,
     progress: () => undefined,
   });
-  await session.open({ needsNetem: false });
+  await session.open();
   try {
     const { lab } = await session.acquire(loaded.scenario.lab);
     const usage = async (): Promise<number> =>

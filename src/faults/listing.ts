@@ -100,7 +100,7 @@ export function faultTableMarkdown(): string {
   ];
   for (const d of allFaults()) {
     const sim = 'unsupported' in d.sim ? `refused: ${d.sim.unsupported}` : d.sim.how;
-    const docker = `${d.docker.how}${d.docker.roles.length > 0 ? ` (${d.docker.roles.join(', ')} nodes)` : ''}${d.docker.needs ? `; needs ${d.docker.needs}` : ''}`;
+    const docker = `${d.docker.how}${d.docker.roles.length > 0 ? ` (${d.docker.roles.join(', ')} nodes)` : ''}`;
     lines.push(
       `| \`${d.kind}\` (heal: \`${d.healName}\`) | ${cell(d.summary)} | ${cell(optionsOf(d))} | ${cell(docker)} | ${cell(sim)} |`,
     );

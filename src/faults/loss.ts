@@ -6,13 +6,22 @@
  * on receipt); it carries only VRRP, so `protocol` changes nothing there.
  */
 import { z } from 'zod';
-import { DIRECTIONS, type Direction } from '../scenario/primitives';
-import { VRRP_PROTO, directed, inNode, insertAll, sh, type Rule, chains } from './steps';
-import { defineFault, type FaultStep } from './types';
+import type { Direction } from '../scenario/primitives';
+import {
+  chains,
+  deleteCommented,
+  directed,
+  inNode,
+  insertAll,
+  protocolMatch,
+  trafficOptions,
+  trafficParams,
+  type Protocol,
+  type Rule,
+} from './steps';
+import { defineFault } from './types';
 
 const COMMENT = 'chaos-loss';
-const PROTOCOLS = ['vrrp', 'all'] as const;
-type Protocol = (typeof PROTOCOLS)[number];
 
 interface LossParams {
   rate: number;
@@ -23,7 +32,7 @@ interface LossParams {
 /** The chain rules of a loss: a random match at the rate, VRRP only or everything. */
 function lossRules(rate: number, protocol: Protocol): Rule[] {
   const match = [
-    ...(protocol === 'vrrp' ? ['-p', VRRP_PROTO] : []),
+    ...protocolMatch(protocol),
     ...['-m', 'statistic', '--mode', 'random', '--probability', String(rate)],
     ...['-m', 'comment', '--comment', COMMENT, '-j', 'DROP'],
   ];
@@ -33,15 +42,6 @@ function lossRules(rate: number, protocol: Protocol): Rule[] {
   ];
 }
 
-/** Every loss rule of the direction's chains deleted, whatever its rate (idempotent). */
-function clearLoss(d: Direction): FaultStep[] {
-  return directed(lossRules(0, 'all'), d).map(([chain]) =>
-    sh(
-      `iptables -S ${chain} | grep -- '--comment ${COMMENT}' | sed 's/^-A /-D /' | xargs -r -L1 iptables`,
-    ),
-  );
-}
-
 export const loss = defineFault({
   kind: 'loss',
   healName: 'unloss',
@@ -49,19 +49,11 @@ export const loss = defineFault({
   target: 'nodes',
   options: {
     rate: z.number().gt(0).max(1).describe('Share of packets lost, 0 < rate <= 1'),
-    direction: z
-      .enum(DIRECTIONS)
-      .optional()
-      .describe("Which of the node's packets: out (default: those it sends), in, or both"),
-    protocol: z
-      .enum(PROTOCOLS)
-      .optional()
-      .describe('Which packets: all (default) or vrrp (protocol 112) only'),
+    ...trafficOptions,
   },
   normalise: (s): LossParams => ({
     rate: s.rate,
-    direction: s.direction ?? 'out',
-    protocol: s.protocol ?? 'all',
+    ...trafficParams(s),
   }),
   // A heal of a loss never applied clears both chains.
   healParams: (): LossParams => ({ rate: 0, direction: 'both', protocol: 'all' }),
@@ -71,7 +63,8 @@ export const loss = defineFault({
     roles: ['web'],
     how: "iptables' statistic match drops the share at random (INPUT, OUTPUT or both; all or VRRP only)",
     apply: (u) => inNode(u, insertAll(directed(lossRules(u.rate, u.protocol), u.direction))),
-    heal: (u) => inNode(u, clearLoss(u.direction)),
+    // Every loss rule of the direction's chains, whatever its rate.
+    heal: (u) => inNode(u, deleteCommented(COMMENT, directed(lossRules(0, 'all'), u.direction))),
   },
   sim: {
     how: 'each packet the node sends (out) or each copy it receives (in) is lost with this probability (seeded)',

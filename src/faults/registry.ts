@@ -5,8 +5,8 @@
  */
 import type { z } from 'zod';
 import { InputError } from '../errors';
+import { delay } from './delay';
 import { loss } from './loss';
-import { delay } from './netem';
 import { networkDown, partition } from './link';
 import { pause, powerOff } from './power';
 import { gracefulStop, killProcess } from './process';

@@ -111,8 +111,6 @@ export interface DockerPart<S> {
   roles: readonly NodeRole[];
   /** How it is done on Docker (`chaos fault --list`, docs). */
   how: string;
-  /** A kernel feature it needs (probed before the run; refused without). */
-  needs?: 'netem';
   apply(unit: S, lab: FaultLab): DockerAction[];
   heal(unit: S, lab: FaultLab): DockerAction[];
   /** Why Docker cannot run this fault in this lab (checked before the run), or null. */

@@ -169,7 +169,7 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
       codes.add(r.code);
     }
   }
-  // The refusals' own code when they agree (DOCKER_NETEM_UNSUPPORTED), else the driver's.
+  // The refusals' own code when they agree (DOCKER_FAULT_UNSUPPORTED), else the driver's.
   if (refused.length > 0)
     throw new InputError(
       codes.size === 1 ? [...codes][0]! : kit.refusalCode,

@@ -29,6 +29,8 @@ export interface SimFaultTarget {
   ingressLoss(node: string, rate: number): void;
   /** Delay packets sent by `node` by `ms` plus up to `jitterMs` (seeded). 0 heals. */
   delay(node: string, ms: number, jitterMs?: number): void;
+  /** Delay packets `node` receives by `ms` plus up to `jitterMs` (seeded), per copy. 0 heals. */
+  ingressDelay(node: string, ms: number, jitterMs?: number): void;
   /** Kill a process on the node (tracked scripts that check it then fail); default nginx. */
   killProcess(node: string, process?: string): void;
   startProcess(node: string, process?: string): void;

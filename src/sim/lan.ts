@@ -2,10 +2,12 @@
  * The simulated LAN: carries each datagram a router sends to the nodes it reaches (every other
  * node for multicast, the owner of the address for unicast) after the LAN's latency, and applies
  * the LAN faults on the way: packet filters, loss on a sender's egress or a receiver's ingress, and
- * delay on a sender's egress (seeded).
+ * delay on either (seeded; delay-lines.ts). As tcpdump in a node's namespace sees them, a packet
+ * is on the wire when it leaves the sender's egress delay.
  */
 import { isMulticast } from '../vrrp/ipv4';
 import type { VirtualClock } from './clock';
+import { DelayLines, type LineDirection } from './delay-lines';
 import type { NodeRuntime, SimNodes } from './nodes';
 import type { PacketFilter } from './packet-filters';
 import type { SeededRng } from './rng';
@@ -16,7 +18,7 @@ export class SimLan {
   private filters: PacketFilter[] = [];
   private readonly lossRate = new Map<string, number>();
   private readonly ingressLossRate = new Map<string, number>();
-  private readonly extraDelay = new Map<string, { ms: number; jitterMs: number }>();
+  private readonly delays: DelayLines;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -26,7 +28,9 @@ export class SimLan {
     private readonly out: SimRecorder,
     /** One-way latency, ms. */
     private readonly latencyMs: number,
-  ) {}
+  ) {
+    this.delays = new DelayLines(clock, rng, queue);
+  }
 
   /** A filter applies once: a second one with the same id is ignored. */
   addFilter(f: PacketFilter): void {
@@ -49,10 +53,12 @@ export class SimLan {
     else this.ingressLossRate.delete(node);
   }
 
-  /** Delay packets sent by `node` by `ms` plus up to `jitterMs`; 0 and 0 heal. */
-  setDelay(node: string, ms: number, jitterMs: number): void {
-    if (ms > 0 || jitterMs > 0) this.extraDelay.set(node, { ms, jitterMs });
-    else this.extraDelay.delete(node);
+  /**
+   * Delay packets `node` sends (out) or receives (in, each copy on its own) by `ms` plus up to
+   * `jitterMs`; 0 and 0 heal, and what was held goes on at once.
+   */
+  setDelay(node: string, ms: number, jitterMs: number, dir: LineDirection = 'out'): void {
+    this.delays.set(node, dir, ms, jitterMs);
   }
 
   /** Every LAN fault healed (filters, loss, delay). */
@@ -60,7 +66,7 @@ export class SimLan {
     this.filters = [];
     this.lossRate.clear();
     this.ingressLossRate.clear();
-    this.extraDelay.clear();
+    this.delays.clear();
   }
 
   /** A datagram that node `n`'s router sends to `dst` (nothing leaves a node whose link is down). */
@@ -77,7 +83,7 @@ export class SimLan {
       priority,
       hex: Buffer.from(datagram).toString('hex'),
     });
-    // Loss and delay act on the sender's egress (as tc netem does): once per packet.
+    // Loss and delay on the sender's egress (iptables OUTPUT): once per packet.
     const loss = this.lossRate.get(from) ?? 0;
     if (loss > 0 && this.rng.chance(loss)) {
       record(this.out, {
@@ -93,13 +99,27 @@ export class SimLan {
       // after netfilter), so no node's pcap on Docker has it either.
       return;
     }
-    let delay = this.latencyMs;
-    const extra = this.extraDelay.get(from);
-    if (extra) delay += extra.ms + (extra.jitterMs > 0 ? this.rng.next() * extra.jitterMs : 0);
+    // A packet held on the way out is gone if its node powers off or loses its link meanwhile.
+    const epoch = n.epoch;
+    const depart = (): void => {
+      if (n.epoch === epoch && n.linkUp) this.depart(from, dst, datagram, vrid, priority);
+    };
+    if (!this.delays.hold(from, 'out', depart)) depart();
+  }
+
+  /** A datagram leaves its sender: the filters and ingress faults of each node it reaches. */
+  private depart(
+    from: string,
+    dst: string,
+    datagram: Uint8Array,
+    vrid: number,
+    priority: number,
+  ): void {
+    const now = this.clock.now();
     const targets: { node: NodeRuntime; epoch: number }[] = [];
     const candidates = isMulticast(dst) ? this.nodes.list : [this.nodes.atAddress(dst)];
     for (const target of candidates) {
-      if (!target || target === n) continue;
+      if (!target || target.spec.name === from) continue;
       const to = target.spec.name;
       const filter =
         this.filters.length > 0 ? this.filters.find((f) => f.drops(from, to, dst)) : undefined;
@@ -123,7 +143,20 @@ export class SimLan {
       }
       targets.push({ node: target, epoch: target.epoch });
     }
-    if (targets.length > 0) this.queue.push(now + delay, { kind: 'deliver', targets, datagram });
+    const arrive = now + this.latencyMs;
+    const direct = targets.filter((t) => !this.delays.has(t.node.spec.name, 'in'));
+    if (direct.length > 0) this.queue.push(arrive, { kind: 'deliver', targets: direct, datagram });
+    // A receiver's ingress delay holds its copy from when it arrives.
+    for (const t of targets.filter((x) => !direct.includes(x))) {
+      const deliver = (): void =>
+        this.queue.push(this.clock.now(), { kind: 'deliver', targets: [t], datagram });
+      this.queue.push(arrive, {
+        kind: 'action',
+        run: () => {
+          if (!this.delays.hold(t.node.spec.name, 'in', deliver)) deliver();
+        },
+      });
+    }
     if (this.out.recordWire)
       this.out.wire.push({ t: now, from, to: targets.map((x) => x.node.spec.name), dst, datagram });
   }

@@ -253,6 +253,12 @@ export class Simulator implements SimFaultTarget, SimRecorder {
     this.lan.setDelay(node, ms, jitterMs);
   }
 
+  /** Delay packets `node` receives by `ms` plus up to `jitterMs` (seeded). 0 heals. */
+  ingressDelay(node: string, ms: number, jitterMs = 0): void {
+    this.fault('ingress-delay', `${node} ${ms}ms jitter ${jitterMs}ms`);
+    this.lan.setDelay(node, ms, jitterMs, 'in');
+  }
+
   /** Kill a process on the node (tracked scripts that check it then fail). */
   killProcess(node: string, process = 'nginx'): void {
     this.fault('kill-process', `${node} ${process}`);

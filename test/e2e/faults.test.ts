@@ -14,14 +14,9 @@
  * suite is skipped with a printed reason.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Dockerode from 'dockerode';
-import { observePcapFiles } from '../../src/capture/analyze-files';
-import type { Observation } from '../../src/capture';
-import { captureCommand } from '../../src/lab/capture';
 import { DockerLab, systemLabDeps } from '../../src/lab/docker-lab';
+import { startCapture, stopCapture } from './captures';
 import { ROOT, chaos } from './cli';
 import { describeWithDocker } from './requires';
 
@@ -54,7 +49,7 @@ describeWithDocker('faults on Docker, measured on the wire', () => {
 
   test('loss: iptables statistic drops about the rate of the VRRP sent; heal removes it', async () => {
     const started = await lab.attach('loss');
-    await started.execDetached('server03', captureCommand({ file: PCAP, filter: 'ip proto 112' }));
+    await startCapture(started, 'server03', PCAP);
     await sleep(1000);
     const marks: number[] = [Date.now() / 1000];
     await sleep(PHASE_MS);
@@ -84,46 +79,33 @@ describeWithDocker('faults on Docker, measured on the wire', () => {
     marks.push(Date.now() / 1000);
     await sleep(PHASE_MS);
     marks.push(Date.now() / 1000);
-    await started.exec('server03', ['sh', '-c', 'pkill -INT -x tcpdump; sleep 1']);
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-loss-e2e-'));
-    try {
-      const file = path.join(dir, 'server03.pcap');
-      fs.writeFileSync(file, (await started.readFile('server03', PCAP)) ?? Buffer.alloc(0));
-      const { observations } = await observePcapFiles([file]);
-      const fromMaster = observations.filter(
-        (o): o is Extract<Observation, { kind: 'advert' }> =>
-          o.kind === 'advert' && o.src === MASTER,
-      );
-      const count = (from: number, to: number): number =>
-        fromMaster.filter((o) => o.time >= from && o.time < to).length;
-      const expected = PHASE_MS / 100;
-      const [before, during, healed] = [
-        count(marks[0]!, marks[1]!),
-        count(marks[2]!, marks[3]!),
-        count(marks[4]!, marks[5]!),
-      ];
-      // Before and after: every advert (a few at the phase edges aside).
-      expect(before).toBeGreaterThanOrEqual(expected * 0.9);
-      expect(healed).toBeGreaterThanOrEqual(expected * 0.9);
-      // During: the binomial's ±4 sigma around half of about 80 adverts is 0.28 .. 0.72.
-      expect(during / expected).toBeGreaterThan(0.28);
-      expect(during / expected).toBeLessThan(0.72);
-      process.stdout.write(
-        `loss e2e: server01 adverts at server03 per ${PHASE_MS} ms: before ${before}, during ${during}, after ${healed} (expected ${expected})\n`,
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const fromMaster = (await stopCapture(started, 'server03', PCAP)).filter(
+      (o) => o.src === MASTER,
+    );
+    const count = (from: number, to: number): number =>
+      fromMaster.filter((o) => o.time >= from && o.time < to).length;
+    const expected = PHASE_MS / 100;
+    const [before, during, healed] = [
+      count(marks[0]!, marks[1]!),
+      count(marks[2]!, marks[3]!),
+      count(marks[4]!, marks[5]!),
+    ];
+    // Before and after: every advert (a few at the phase edges aside).
+    expect(before).toBeGreaterThanOrEqual(expected * 0.9);
+    expect(healed).toBeGreaterThanOrEqual(expected * 0.9);
+    // During: the binomial's ±4 sigma around half of about 80 adverts is 0.28 .. 0.72.
+    expect(during / expected).toBeGreaterThan(0.28);
+    expect(during / expected).toBeLessThan(0.72);
+    process.stdout.write(
+      `loss e2e: server01 adverts at server03 per ${PHASE_MS} ms: before ${before}, during ${during}, after ${healed} (expected ${expected})\n`,
+    );
   }, 120_000);
+
   test('loss in and both: INPUT drops about the rate of what arrives; one heal clears both chains', async () => {
     const started = await lab.attach('loss');
     // server03's capture sees every advert that reaches it (ingress before netfilter); its
     // INPUT rule's counter says how many of those it dropped.
-    await started.execDetached(
-      'server03',
-      captureCommand({ file: PCAP_IN, filter: 'ip proto 112' }),
-    );
+    await startCapture(started, 'server03', PCAP_IN);
     await sleep(500);
     await ok(
       'fault',
@@ -143,20 +125,10 @@ describeWithDocker('faults on Docker, measured on the wire', () => {
     const counters = await started.exec('server03', ['iptables', '-L', 'INPUT', '-v', '-x', '-n']);
     const to = Date.now() / 1000;
     await ok('heal', 'loss', 'server03', '--lab', 'loss');
-    await started.exec('server03', ['sh', '-c', 'pkill -INT -x tcpdump; sleep 1']);
     const dropped = Number(/^\s*(\d+)\s+\d+\s+DROP\s.*chaos-loss/m.exec(counters.stdout)?.[1]);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-loss-in-e2e-'));
-    let arrived = 0;
-    try {
-      const file = path.join(dir, 'server03-in.pcap');
-      fs.writeFileSync(file, (await started.readFile('server03', PCAP_IN)) ?? Buffer.alloc(0));
-      const { observations } = await observePcapFiles([file]);
-      arrived = observations.filter(
-        (o) => o.kind === 'advert' && o.src === MASTER && o.time >= from && o.time < to,
-      ).length;
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const arrived = (await stopCapture(started, 'server03', PCAP_IN)).filter(
+      (o) => o.src === MASTER && o.time >= from && o.time < to,
+    ).length;
     // The counter runs from the fault (just before `from`) to the read (just before `to`).
     expect(arrived).toBeGreaterThanOrEqual((PHASE_MS / 100) * 0.9);
     expect(dropped / arrived).toBeGreaterThan(0.28);

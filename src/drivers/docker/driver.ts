@@ -44,7 +44,7 @@ import { STEADY_STATE_TIMEOUT_MS } from '../../run/runner';
 import type { Scenario } from '../../scenario/types';
 import { dockerRefusals } from './refusals';
 
-export { DOCKER_FAULT_UNSUPPORTED, DOCKER_NETEM_UNSUPPORTED } from './refusals';
+export { DOCKER_FAULT_UNSUPPORTED } from './refusals';
 
 /** Matches the prober's command line but not the shell that runs pkill with it. */
 const PROBER_PATTERN = PROBER_MAIN.replace(/main\.js$/, '[m]ain.js');
@@ -63,10 +63,7 @@ export interface DockerDriverDeps {
 }
 
 /** What a DockerDriver needs of its session: a DockerSession, or a fake in tests. */
-export type DriverSession = Pick<
-  DockerSession,
-  'acquire' | 'images' | 'signal' | 'interrupted' | 'netem'
->;
+export type DriverSession = Pick<DockerSession, 'acquire' | 'images' | 'signal' | 'interrupted'>;
 
 export class DockerDriver implements Driver {
   readonly name = 'docker' as const;
@@ -130,7 +127,7 @@ export class DockerDriver implements Driver {
   }
 
   refusals(): ReturnType<Driver['refusals']> {
-    return dockerRefusals(this.scenario, { netem: this.session.netem });
+    return dockerRefusals(this.scenario);
   }
 
   private throwIfInterrupted(): void {

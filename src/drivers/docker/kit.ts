@@ -4,19 +4,13 @@
  */
 import path from 'node:path';
 import Dockerode from 'dockerode';
-import { faultDef } from '../../faults';
 import { systemLabDeps } from '../../lab/docker-lab';
 import { packageRoot } from '../../lab/docker-support';
 import type { LoadedScenario } from '../../scenario/loader';
-import { scenarioFaults } from '../../scenario/normalise';
 import { DRIVER_FAULT_UNSUPPORTED, type DriverKitFactory } from '../../run/suite';
 import { createDockerDriverFactory } from './driver';
 import { defaultOutDir, evidenceFolder } from './evidence';
 import { DockerSession } from './session';
-
-/** Whether a scenario has a fault that needs tc netem (probed once before the run). */
-const needsNetem = (l: LoadedScenario): boolean =>
-  scenarioFaults(l.scenario).some((f) => faultDef(f.kind).docker.needs === 'netem');
 
 export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) => {
   const docker = new Dockerode();
@@ -46,7 +40,7 @@ export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) =>
       session,
       (l) => folders.get(l) ?? path.join(outDir, evidenceFolder(l.scenario.name, taken)),
     ),
-    prepare: (ls) => session.open({ needsNetem: ls.some(needsNetem) }),
+    prepare: () => session.open(),
     interrupt: (reason) => session.interrupt(reason),
     close: () => session.close(),
     outDir,

@@ -1,33 +1,16 @@
 /**
  * What the Docker driver cannot run, found before the run starts, from the fault catalog: a
  * fault or heal on a node of a role it does not apply to, the prober as a target (it records the
- * evidence), a kernel feature the fault needs and this machine lacks (tc netem), and each
- * fault's own refusal (a partition with no web node on either side). Pure.
+ * evidence), and each fault's own refusal (a partition with no web node on either side). Pure.
  */
 import { faultDef, type FaultSpec } from '../../faults';
 import type { Refusal } from '../../run/driver';
 import type { Scenario } from '../../scenario/types';
 
 export const DOCKER_FAULT_UNSUPPORTED = 'DOCKER_FAULT_UNSUPPORTED';
-export const DOCKER_NETEM_UNSUPPORTED = 'DOCKER_NETEM_UNSUPPORTED';
-
-export interface DockerCapabilities {
-  /** Whether the kernel has sch_netem (undefined: not probed). */
-  netem: boolean | undefined;
-}
-
-function faultRefusals(
-  f: FaultSpec,
-  scenario: Scenario,
-  caps: DockerCapabilities,
-): Omit<Refusal, 'step'>[] {
+function faultRefusals(f: FaultSpec, scenario: Scenario): Omit<Refusal, 'step'>[] {
   const def = faultDef(f.kind);
   const out: Omit<Refusal, 'step'>[] = [];
-  if (def.docker.needs === 'netem' && caps.netem === false)
-    out.push({
-      code: DOCKER_NETEM_UNSUPPORTED,
-      message: `${f.kind}: this kernel has no tc netem (sch_netem), which ${f.kind} needs on Docker (the simulator can: --driver sim)`,
-    });
   const own = def.docker.refuse?.(f, scenario.lab);
   if (own) out.push({ code: DOCKER_FAULT_UNSUPPORTED, message: own });
   if ('nodes' in f) out.push(...roleRefusals(f.kind, f.nodes, scenario));
@@ -62,11 +45,11 @@ function roleRefusals(
   });
 }
 
-export function dockerRefusals(scenario: Scenario, caps: DockerCapabilities): Refusal[] {
+export function dockerRefusals(scenario: Scenario): Refusal[] {
   return scenario.steps.flatMap((step, i) => {
     const found =
       step.kind === 'fault'
-        ? faultRefusals(step.fault, scenario, caps)
+        ? faultRefusals(step.fault, scenario)
         : step.kind === 'heal' && step.heal.kind !== 'all'
           ? // A heal names nodes too: its plan must not run in a container it does not fit.
             roleRefusals(step.heal.kind, step.heal.nodes ?? [], scenario)

@@ -23,7 +23,6 @@ export const LAB_CONFLICT = 'LAB_CONFLICT';
 export const SESSION_NOT_OPEN = 'SESSION_NOT_OPEN';
 /** How long to wait for another chaos process's run-scoped lab of the same name to go. */
 export const OTHERS_TIMEOUT_MS = 600_000;
-export const NETEM_PROBE = ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'];
 
 export interface DockerSessionDeps {
   docker: Dockerode;
@@ -57,8 +56,6 @@ export class DockerSession {
   private dockerLab: DockerLab | undefined;
   private imageTags: LabImages | undefined;
   private current: Current | undefined;
-  /** Whether the kernel has sch_netem (tc netem), once probed. */
-  netem: boolean | undefined;
 
   constructor(readonly deps: DockerSessionDeps) {}
 
@@ -89,9 +86,9 @@ export class DockerSession {
 
   /**
    * Check the engine answers (DOCKER_UNAVAILABLE, suggesting --driver sim), reap what killed
-   * runs left, make sure the images exist; probe tc netem when a scenario needs it.
+   * runs left, make sure the images exist.
    */
-  async open(options: { needsNetem: boolean }): Promise<void> {
+  async open(): Promise<void> {
     const { deps } = this;
     try {
       await assertDockerReachable(deps.docker);
@@ -113,30 +110,6 @@ export class DockerSession {
       verbose: deps.verbose ?? false,
       now: () => deps.now(),
     });
-    if (options.needsNetem) this.netem = await this.probeNetem();
-  }
-
-  /** Can a web container add a netem qdisc? (sch_netem missing: "Specified qdisc kind is unknown".) */
-  private async probeNetem(): Promise<boolean> {
-    const { docker } = this.deps;
-    try {
-      const container = await docker.createContainer({
-        Image: this.images.web,
-        Entrypoint: NETEM_PROBE,
-        HostConfig: { CapAdd: ['NET_ADMIN'], NetworkMode: 'none', AutoRemove: false },
-        Labels: { 'org.chaos.probe': 'netem' },
-      });
-      try {
-        await container.start();
-        const r = (await container.wait()) as { StatusCode?: number };
-        return r.StatusCode === 0;
-      } finally {
-        await container.remove({ force: true }).catch(() => undefined);
-      }
-    } catch (error) {
-      this.deps.progress(`netem probe failed: ${errorText(error)}`);
-      return false;
-    }
   }
 
   /** The lab for a scenario: reused when identical, else brought up (after removing ours). */

@@ -137,6 +137,7 @@ export class SimDriver implements Driver {
       loss: (n, rate) => sim.loss(n, rate),
       ingressLoss: (n, rate) => sim.ingressLoss(n, rate),
       delay: (n, ms, jitter) => sim.delay(n, ms, jitter),
+      ingressDelay: (n, ms, jitter) => sim.ingressDelay(n, ms, jitter),
       healNetwork: () => sim.healNetwork(),
       nodeNames: () => sim.nodeNames(),
       killProcess: (n, p = 'nginx') => {

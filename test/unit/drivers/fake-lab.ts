@@ -167,7 +167,6 @@ export function fakeSession(lab: StartedLab): DriverSession & { abort(reason: st
     get interrupted() {
       return controller.signal.aborted;
     },
-    netem: undefined,
     abort: (reason) => controller.abort(reason),
   };
 }
