@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { InputError } from '../errors';
+import { cpuStarve } from './cpu';
 import { loss } from './loss';
 import { delay } from './netem';
 import { networkDown, partition } from './link';
@@ -23,6 +24,7 @@ export const CATALOG = [
   blockVrrp,
   partition,
   pause,
+  cpuStarve,
   loss,
   delay,
   rogueAdvert,

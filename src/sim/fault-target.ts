@@ -29,6 +29,11 @@ export interface SimFaultTarget {
   ingressLoss(node: string, rate: number): void;
   /** Delay packets sent by `node` by `ms` plus up to `jitterMs` (seeded). 0 heals. */
   delay(node: string, ms: number, jitterMs?: number): void;
+  /**
+   * Starve the node's CPU to `cpus` (its timers fire late, see cpu-lateness.ts); null: its CPU
+   * back. Idempotent.
+   */
+  cpuLimit(node: string, cpus: number | null): void;
   /** Kill a process on the node (tracked scripts that check it then fail); default nginx. */
   killProcess(node: string, process?: string): void;
   startProcess(node: string, process?: string): void;
