@@ -1,4 +1,6 @@
 /** Capture analysis: pcap reading and writing, frame decoding, the VRRP timeline. */
+export { advertLateness } from './advert-lateness';
+export type { AdvertLateness, TimeWindow } from './advert-lateness';
 export { analyzePcapFiles, observePcapFiles } from './analyze-files';
 export type { AnalyzeFilesOptions } from './analyze-files';
 export { decodeArp, encodeArp, isGratuitousArp } from './arp';

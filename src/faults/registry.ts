@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { InputError } from '../errors';
 import { delay } from './delay';
+import { cpuStarve } from './cpu';
 import { loss } from './loss';
 import { networkDown, partition } from './link';
 import { pause, powerOff } from './power';
@@ -23,6 +24,7 @@ export const CATALOG = [
   blockVrrp,
   partition,
   pause,
+  cpuStarve,
   loss,
   delay,
   rogueAdvert,

@@ -54,7 +54,14 @@ export type FaultStep =
   /** Freeze every process of the container (docker pause); already paused is fine. */
   | { do: 'pause' }
   /** Thaw it (docker unpause); not paused is fine. */
-  | { do: 'unpause' };
+  | { do: 'unpause' }
+  /**
+   * Cut the container's CPU to `cpus` (CFS bandwidth, docker update), a host-side step; the
+   * limit it had is recorded in the container first (kept when already cut).
+   */
+  | { do: 'cpu-limit'; cpus: number }
+  /** Give the container back the CPU limit recorded by cpu-limit; none recorded: nothing. */
+  | { do: 'cpu-restore' };
 
 /** What the Docker driver does for one fault unit: steps in lab nodes, or a rogue router. */
 export type DockerAction =

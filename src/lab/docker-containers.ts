@@ -14,6 +14,7 @@ import type Dockerode from 'dockerode';
 import { ChaosError } from '../errors';
 import { dockerFailure, execIn, statusCodeOf } from './docker-support';
 import type { ExecResult } from './docker-support';
+import type { CpuLimit } from './docker-cpu';
 import { containerName, networkName } from './labels';
 import { tarArchive } from './tar';
 
@@ -204,6 +205,37 @@ export class LabContainers {
         (stream as { destroy(): void }).destroy();
     } catch (error) {
       throw dockerFailure(`start '${cmd.join(' ')}' in ${node}`, error);
+    }
+  }
+
+  /** The container's CPU bandwidth limit (HostConfig NanoCpus, CpuQuota, CpuPeriod; 0: unset). */
+  async cpuLimit(node: string): Promise<CpuLimit> {
+    try {
+      const h = (await this.container(node).inspect()).HostConfig;
+      return { NanoCpus: h.NanoCpus ?? 0, CpuQuota: h.CpuQuota ?? 0, CpuPeriod: h.CpuPeriod ?? 0 };
+    } catch (error) {
+      throw dockerFailure(`inspect container "${this.nameOf(node)}"`, error);
+    }
+  }
+
+  /** docker update of the CPU limit (running or stopped). */
+  async updateCpu(node: string, update: Partial<CpuLimit>): Promise<void> {
+    try {
+      await this.container(node).update(update);
+    } catch (error) {
+      throw dockerFailure(`update the CPU limit of ${node} (${JSON.stringify(update)})`, error);
+    }
+  }
+
+  /** Put a file into a node, running or stopped (docker cp). */
+  async putFile(node: string, file: ContainerFile): Promise<void> {
+    try {
+      await this.container(node).putArchive(
+        tarArchive([{ name: file.name, content: file.content, mtime: file.mtime }]),
+        { path: file.dir },
+      );
+    } catch (error) {
+      throw dockerFailure(`copy ${file.dir}/${file.name} into ${node}`, error);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import { ChaosError, InputError } from '../errors';
 import { LabContainers } from './docker-containers';
+import { RECORD_PATH, type CpuOperations } from './docker-cpu';
 import { DockerResources } from './docker-resources';
 import { removeRogue, startRogue } from './docker-rogue';
 import { errorText } from './docker-support';
@@ -226,8 +227,26 @@ export class DockerStartedLab implements StartedLab {
       isRunning: (n) => this.isRunning(n),
       exec: (n, cmd, timeoutMs) => this.exec(n, cmd, timeoutMs),
       waitReady: (nodes, wait) => this.waitReady(nodes, wait),
+      cpu: this.cpuOperations(),
     };
     await runFaultSteps(ops, this.node(nodeName), steps, options);
+  }
+
+  /** The CPU limit and its record in the node (docker-cpu.ts), from the host. */
+  private cpuOperations(): CpuOperations {
+    const slash = RECORD_PATH.lastIndexOf('/');
+    return {
+      cpuLimit: (n) => this.containers.cpuLimit(n),
+      updateCpu: (n, update) => this.containers.updateCpu(n, update),
+      readRecord: async (n) => (await this.readFile(n, RECORD_PATH))?.toString('utf8'),
+      writeRecord: (n, text) =>
+        this.containers.putFile(n, {
+          dir: RECORD_PATH.slice(0, slash),
+          name: RECORD_PATH.slice(slash + 1),
+          content: text,
+          mtime: Math.floor(this.deps.now() / 1000),
+        }),
+    };
   }
 
   /**

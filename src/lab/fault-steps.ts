@@ -1,9 +1,11 @@
 /**
- * Carrying out a plan of fault steps (src/faults: exec, kill, start, pause, unpause, wait-ready)
- * on one node, over the container operations it is given: the Docker lab passes its containers
- * and waits, a test passes a fake. Each step says what it does on `progress` first.
+ * Carrying out a plan of fault steps (src/faults: exec, kill, start, pause, unpause, wait-ready,
+ * cpu-limit, cpu-restore) on one node, over the container operations it is given: the Docker lab
+ * passes its containers and waits, a test passes a fake. Each step says what it does on
+ * `progress` first.
  */
 import { ChaosError } from '../errors';
+import { cutCpu, restoreCpu, type CpuOperations } from './docker-cpu';
 import type { ExecResult } from './docker-support';
 import type { FaultStep } from '../faults';
 import type { Progress, StepOptions, WaitOptions } from './lab';
@@ -18,6 +20,8 @@ export interface StepOperations {
   isRunning(node: string): Promise<boolean>;
   exec(node: string, cmd: readonly string[], timeoutMs: number): Promise<ExecResult>;
   waitReady(nodes: readonly { name: string; role: LabRole }[], options: WaitOptions): Promise<void>;
+  /** The container's CPU limit, from the host (cpu-limit, cpu-restore). */
+  cpu: CpuOperations;
 }
 
 /** Run the steps on `node` in order; the first failure stops the plan. */
@@ -44,6 +48,12 @@ export async function runFaultStep(
     case 'unpause':
       progress(`${node.name}: docker ${step.do}`);
       return ops[step.do](node.name);
+    case 'cpu-limit':
+      progress(`${node.name}: docker update, CPU quota ${step.cpus} CPU`);
+      return cutCpu(ops.cpu, node.name, step.cpus);
+    case 'cpu-restore':
+      progress(`${node.name}: docker update, the CPU limit it had`);
+      return restoreCpu(ops.cpu, node.name);
     case 'wait-ready':
       progress(`${node.name}: waiting until ready`);
       return ops.waitReady([node], { timeoutMs: options.timeoutMs ?? 60000, progress });

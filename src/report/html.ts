@@ -12,6 +12,7 @@
  *     text[data-not-measured][data-row]                a row without evidence
  */
 import { formatDuration } from '../scenario/duration';
+import { LATENESS_HEAD, latenessCells } from './lateness';
 import type { Report, ScenarioReport, Timeline } from './model';
 import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { describeSwitchoverRate } from './switchover-rate';
@@ -317,6 +318,14 @@ function vrrpSection(r: ScenarioReport): string[] {
           esc(s(b.start)),
           esc(s(b.durationSeconds)),
         ]),
+      ),
+    );
+  if (r.advertLateness.length > 0)
+    out.push(
+      '<p>Advert lateness (interval minus the advertised interval):</p>',
+      table(
+        LATENESS_HEAD,
+        r.advertLateness.map((l) => latenessCells(l).map(esc)),
       ),
     );
   if (r.reconciliation.length > 0)

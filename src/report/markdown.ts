@@ -4,6 +4,7 @@
  * switchovers and reconciliation. Figures that were not measured say so.
  */
 import { formatDuration } from '../scenario/duration';
+import { LATENESS_HEAD, latenessCells } from './lateness';
 import type { Report, ScenarioReport, SuiteRow } from './model';
 import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { describeSwitchoverRate } from './switchover-rate';
@@ -95,6 +96,17 @@ function scenarioSection(r: ScenarioReport): string {
       out.push(
         `| ${cell(sw.from)} → ${cell(sw.to)} | ${s(sw.at)} | ${s(sw.gapSeconds)} | ${sw.reason}${sw.duringSplitBrain ? ', during split brain' : ''} |`,
       );
+  }
+  if (r.advertLateness.length > 0) {
+    const rows = r.advertLateness.map((l) => latenessCells(l).map(cell));
+    out.push(
+      '',
+      'Advert lateness (interval minus the advertised interval):',
+      '',
+      `| ${LATENESS_HEAD.join(' | ')} |`,
+      `|---|---|${'---:|'.repeat(LATENESS_HEAD.length - 2)}`,
+      ...rows.map((c) => `| ${c.join(' | ')} |`),
+    );
   }
   for (const b of r.splitBrain)
     out.push(

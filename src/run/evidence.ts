@@ -1,11 +1,17 @@
 /**
  * Evidence -> result records, pure and shared by every driver: client outages from the
- * prober's requests, switchovers and split brain from the VRRP timeline (src/capture), with
- * addresses turned into the lab's node names.
+ * prober's requests, switchovers, split brain and advert lateness from the VRRP timeline
+ * (src/capture), with addresses turned into the lab's node names.
  */
-import type { AnalysisResult } from '../capture';
+import { advertLateness, type AnalysisResult, type TimeWindow } from '../capture';
 import type { ProbeRecord } from './driver';
-import type { OutageRecord, ProbeSummary, SplitBrainRecord, SwitchoverRecord } from './result';
+import type {
+  AdvertLatenessRecord,
+  OutageRecord,
+  ProbeSummary,
+  SplitBrainRecord,
+  SwitchoverRecord,
+} from './result';
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -78,4 +84,30 @@ export function splitBrainOf(analysis: AnalysisResult, names: AddressBook): Spli
     end: b.end,
     durationSeconds: b.durationSeconds,
   }));
+}
+
+/**
+ * Each sender's advert lateness over `run` (steady state to the end), and, when faults were
+ * applied, only while they were (`faults`: the intervals ending inside one of the windows).
+ */
+export function latenessOf(
+  analysis: AnalysisResult,
+  names: AddressBook,
+  run: TimeWindow,
+  faults: readonly TimeWindow[],
+): AdvertLatenessRecord[] {
+  const windows: [AdvertLatenessRecord['window'], TimeWindow[]][] = [['run', [run]]];
+  if (faults.length > 0) windows.push(['faults', [...faults]]);
+  return windows.flatMap(([window, w]) =>
+    advertLateness(analysis, w).map(({ src, ...l }) => ({
+      vrid: l.vrid,
+      node: names.get(src) ?? src,
+      window,
+      advertisedMs: l.advertisedMs,
+      intervals: l.intervals,
+      medianMs: l.medianMs,
+      p95Ms: l.p95Ms,
+      maxMs: l.maxMs,
+    })),
+  );
 }

@@ -15,6 +15,7 @@
  *      ├─ steps: StepResult[]           each step: start/end, outcome, plain-words message
  *      ├─ expectations                  every expect step's verdict (also in its StepResult)
  *      ├─ switchovers, splitBrain       from the VRRP adverts on the wire (src/capture timeline)
+ *      ├─ advertLateness                each sender's adverts: interval minus advertised interval
  *      ├─ outages, probes               from the prober's requests
  *      ├─ slo                           objectives checked against the outages
  *      └─ rollback                      the faults healed at the end, pass or fail
@@ -80,6 +81,22 @@ export const splitBrainRecordSchema = z.object({
   durationSeconds: num,
 });
 export type SplitBrainRecord = z.infer<typeof splitBrainRecordSchema>;
+
+/**
+ * One sender's advert lateness (src/capture/advert-lateness.ts): over the run (steady state to
+ * the end) or only while a fault was applied (`faults`).
+ */
+export const advertLatenessRecordSchema = z.object({
+  vrid: int,
+  node: z.string(),
+  window: z.enum(['run', 'faults']),
+  advertisedMs: num,
+  intervals: int,
+  medianMs: num,
+  p95Ms: num,
+  maxMs: num,
+});
+export type AdvertLatenessRecord = z.infer<typeof advertLatenessRecordSchema>;
 
 /** First failed request to the first successful one after it. */
 export const outageRecordSchema = z.object({
@@ -153,6 +170,8 @@ export const scenarioResultSchema = z.object({
   expectations: z.array(expectationResultSchema),
   switchovers: z.array(switchoverRecordSchema),
   splitBrain: z.array(splitBrainRecordSchema),
+  /** Absent in reports written before it was measured: read as none. */
+  advertLateness: z.array(advertLatenessRecordSchema).default([]),
   outages: z.array(outageRecordSchema),
   downtimeSeconds: num,
   probes: probeSummarySchema,

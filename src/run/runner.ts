@@ -8,7 +8,7 @@
  * Failures: the first failed expectation stops the steps (the rest are `skipped`); a driver
  * error makes the scenario `error` (exit 3 at the CLI). Either way the rollback runs.
  */
-import { analyzeTimeline, type AnalysisResult } from '../capture';
+import { analyzeTimeline, type AnalysisResult, type TimeWindow } from '../capture';
 import { ChaosError } from '../errors';
 import { broughtNodes, describeFault, faultUnits, healMatches, unitsFromHeal } from '../faults';
 import { formatDuration } from '../scenario/duration';
@@ -18,6 +18,7 @@ import type { Scenario, Step } from '../scenario/types';
 import { describeStep } from './describe';
 import type { Driver, FaultUnit, Observed, ProbeRecord } from './driver';
 import {
+  latenessOf,
   outagesFromProbes,
   probeSummary,
   splitBrainOf,
@@ -87,6 +88,7 @@ function initialResult(
     expectations: [],
     switchovers: [],
     splitBrain: [],
+    advertLateness: [],
     outages: [],
     downtimeSeconds: 0,
     probes: probeSummary([], scenario.probe.intervalMs),
@@ -125,16 +127,28 @@ async function reachSteadyState(driver: Driver, vip: string): Promise<number> {
   }
 }
 
-/** The run of the steps: faults applied and still active, and whether an expectation failed. */
+/**
+ * The run of the steps: faults applied and still active, whether an expectation failed, and
+ * the windows (seconds) in which some fault was applied (the last one open while one is).
+ */
 interface StepRun {
   active: FaultUnit[];
   failed: boolean;
+  faultWindows: { start: number; end: number | null }[];
 }
 
-/** A healed unit is no longer active (no-op when it never was). */
-function deactivate(run: StepRun, unit: FaultUnit): void {
+/** A unit applied at `at` (ms): active, and a fault window opens if none is. */
+function activate(run: StepRun, unit: FaultUnit, at: number): void {
+  if (run.active.length === 0) run.faultWindows.push({ start: sec(at), end: null });
+  run.active.push(unit);
+}
+
+/** A healed unit is no longer active (no-op when it never was); the last one closes the window. */
+function deactivate(run: StepRun, unit: FaultUnit, at: number): void {
   const i = run.active.indexOf(unit);
   if (i >= 0) run.active.splice(i, 1);
+  const open = run.faultWindows.at(-1);
+  if (run.active.length === 0 && open?.end === null) open.end = sec(at);
 }
 
 async function runStep(
@@ -158,7 +172,7 @@ async function runStep(
         matched.length > 0 ? matched : unitsFromHeal(step.heal, scenarioFaults(scenario));
       for (const unit of units) {
         await driver.heal(unit);
-        deactivate(run, unit);
+        deactivate(run, unit, driver.clock.now());
       }
       r.outcome = 'done';
       if (units.length === 0) r.message = 'nothing to heal';
@@ -196,7 +210,7 @@ async function runFault(
     for (const unit of units) {
       // Active before it is applied: an apply cut short (an error, Ctrl-C) may have done part
       // of its plan, and the rollback's heal (idempotent) undoes that part too.
-      run.active.push(unit);
+      activate(run, unit, driver.clock.now());
       await driver.apply(unit);
     }
   };
@@ -206,7 +220,7 @@ async function runFault(
     await driver.wait(step.flap.everyMs);
     for (const unit of units) {
       await driver.heal(unit);
-      deactivate(run, unit);
+      deactivate(run, unit, driver.clock.now());
     }
     await driver.wait(step.flap.everyMs);
   }
@@ -285,6 +299,14 @@ async function collectEvidence(
   result.probes = probeSummary(probes, scenario.probe.intervalMs);
   result.switchovers = switchoversOf(analysis, c.names).filter((s) => s.at >= sec(c.steadyMs));
   result.splitBrain = splitBrainOf(analysis, c.names).filter((b) => b.end >= sec(c.steadyMs));
+  // A window still open was closed by the rollback, just before the end.
+  const whole: TimeWindow = { start: sec(c.steadyMs), end: sec(endMs) };
+  result.advertLateness = latenessOf(
+    analysis,
+    c.names,
+    whole,
+    run.faultWindows.map((w) => ({ start: w.start, end: w.end ?? whole.end })),
+  );
   if (scenario.slo) {
     result.slo = checkSlo(scenario.slo, result.outages, sec(endMs - c.steadyMs));
     const miss = result.slo.checks.find((ch) => !ch.passed);
@@ -315,7 +337,7 @@ export async function runScenario(
     steadyMs: 0,
     analysis: analyser(driver),
   };
-  const run: StepRun = { active: [], failed: false };
+  const run: StepRun = { active: [], failed: false, faultWindows: [] };
   await runSteps(c, scenario, result, run);
   let evidence: { probes: ProbeRecord[]; analysis: AnalysisResult };
   try {

@@ -31,6 +31,11 @@ export interface SimFaultTarget {
   delay(node: string, ms: number, jitterMs?: number): void;
   /** Delay packets `node` receives by `ms` plus up to `jitterMs` (seeded), per copy. 0 heals. */
   ingressDelay(node: string, ms: number, jitterMs?: number): void;
+  /**
+   * Starve the node's CPU to `cpus` (its timers fire late, see cpu-lateness.ts); null: its CPU
+   * back. Idempotent.
+   */
+  cpuLimit(node: string, cpus: number | null): void;
   /** Kill a process on the node (tracked scripts that check it then fail); default nginx. */
   killProcess(node: string, process?: string): void;
   startProcess(node: string, process?: string): void;

@@ -4,6 +4,7 @@
  */
 import type { InstanceConfig } from '../vrrp/config';
 import { initialState, type RouterState } from '../vrrp/state-machine';
+import type { CpuLateness } from './cpu-lateness';
 
 export interface SimNodeSpec {
   name: string;
@@ -29,6 +30,8 @@ export interface NodeRuntime {
   drops: Record<string, number>;
   /** Bumps on power-off so that events scheduled before are void. */
   epoch: number;
+  /** CPU-starved: how late its timers fire (kept across power-off, as a CPU quota is); null: not. */
+  cpu: CpuLateness | null;
 }
 
 /** The nodes of one simulation, in the order they were given. */
@@ -50,6 +53,7 @@ export class SimNodes {
       vips: new Set(),
       drops: {},
       epoch: 0,
+      cpu: null,
     };
     this.byName.set(spec.name, node);
     this.list.push(node);

@@ -12,7 +12,9 @@ import {
   type VrrpInput,
 } from '../vrrp/state-machine';
 import type { VirtualClock } from './clock';
+import { drawLateness } from './cpu-lateness';
 import type { SimLan } from './lan';
+import type { SeededRng } from './rng';
 import { resetNode, scriptOutcome, type NodeRuntime } from './nodes';
 import type { SimEvent, SimQueue } from './sim-event';
 import { effectEvent, record, type SimRecorder } from './trace';
@@ -25,6 +27,8 @@ export class SimRouters {
     private readonly out: SimRecorder,
     /** How long a track script takes to answer, ms. */
     private readonly scriptLatencyMs: number,
+    /** Draws the lateness of a CPU-starved node's timers. */
+    private readonly rng: SeededRng,
   ) {}
 
   /** The node powers on: its routers start (and see the link down if it is). */
@@ -93,9 +97,11 @@ export class SimRouters {
   private apply(n: NodeRuntime, instance: number, router: RouterState, fx: VrrpEffect): void {
     const name = n.spec.name;
     switch (fx.kind) {
-      case 'set-timer':
-        n.timers.set(`${instance}|${fx.timer}`, fx.at);
-        this.queue.push(fx.at, {
+      case 'set-timer': {
+        // A starved node's timer fires late; the state machine then sees the late time.
+        const at = n.cpu ? fx.at + drawLateness(n.cpu, this.rng) : fx.at;
+        n.timers.set(`${instance}|${fx.timer}`, at);
+        this.queue.push(at, {
           kind: 'timer',
           node: n,
           epoch: n.epoch,
@@ -103,6 +109,7 @@ export class SimRouters {
           timer: fx.timer,
         });
         return;
+      }
       case 'clear-timer':
         n.timers.delete(`${instance}|${fx.timer}`);
         return;

@@ -12,6 +12,7 @@
  */
 import type { RouterState, VrrpStateName } from '../vrrp/state-machine';
 import { VirtualClock } from './clock';
+import { starvedLateness } from './cpu-lateness';
 import { EventQueue } from './event-queue';
 import type { SimFaultTarget } from './fault-target';
 import { SimLan } from './lan';
@@ -66,6 +67,7 @@ export class Simulator implements SimFaultTarget, SimRecorder {
       this.lan,
       this,
       opts.scriptLatencyMs ?? 0,
+      rng,
     );
     for (const spec of opts.nodes) {
       const node = this.nodes.add(spec);
@@ -257,6 +259,12 @@ export class Simulator implements SimFaultTarget, SimRecorder {
   ingressDelay(node: string, ms: number, jitterMs = 0): void {
     this.fault('ingress-delay', `${node} ${ms}ms jitter ${jitterMs}ms`);
     this.lan.setDelay(node, ms, jitterMs, 'in');
+  }
+
+  /** Starve the node's CPU to `cpus`: its timers fire late (cpu-lateness.ts); null heals. */
+  cpuLimit(node: string, cpus: number | null): void {
+    this.fault('cpu-limit', `${node} ${cpus ?? 'none'}`);
+    this.node(node).cpu = cpus === null ? null : starvedLateness(cpus);
   }
 
   /** Kill a process on the node (tracked scripts that check it then fail). */

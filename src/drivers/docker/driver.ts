@@ -77,7 +77,12 @@ export class DockerDriver implements Driver {
   private readonly logOffsets = new Map<string, number[]>();
   /** Rogue routers started by a fault and not yet removed. */
   private readonly rogues = new Set<string>();
-  private readonly paused = new Set<string>();
+  /**
+   * Nodes not asked for samples: frozen (pause: they answer no exec) or CPU-starved (cpu-limit:
+   * an exec takes seconds, past the sample's timeout). Their samples repeat what they showed
+   * last; the captures (the other nodes' too) still show what they did.
+   */
+  private readonly unasked = new Set<string>();
   private readonly lastSeen = new Map<string, { state: VrrpStateName; owner: boolean }>();
   private readonly probeLog: ProbeRecord[] = [];
   private probeOffset = 0;
@@ -221,10 +226,9 @@ export class DockerDriver implements Driver {
       this.lastSeen.delete(action.removeRogue);
     } else {
       await lab.runSteps(action.node, action.steps);
-      // A frozen node answers no exec: its samples repeat what it showed last.
       for (const step of action.steps) {
-        if (step.do === 'pause') this.paused.add(action.node);
-        if (step.do === 'unpause') this.paused.delete(action.node);
+        if (step.do === 'pause' || step.do === 'cpu-limit') this.unasked.add(action.node);
+        if (step.do === 'unpause' || step.do === 'cpu-restore') this.unasked.delete(action.node);
       }
     }
   }
@@ -250,7 +254,7 @@ export class DockerDriver implements Driver {
     const nodes = [...this.webNodes(), ...this.rogues];
     const seen = await Promise.all(
       nodes.map(async (node): Promise<{ state: VrrpStateName; owner: boolean }> => {
-        if (this.paused.has(node))
+        if (this.unasked.has(node))
           return this.lastSeen.get(node) ?? { state: 'INIT', owner: false };
         try {
           const r = await lab.exec(node, ['sh', '-c', NODE_PROBE_SCRIPT], 10000);

@@ -18,7 +18,9 @@
  *   and runs nginx. So an outage lasts from the old owner losing the VIP (or dying, or its
  *   nginx dying) until a serving node announces it; in a split brain the last announcer gets
  *   the traffic. Without a gratuitous ARP to correct it, a client re-asks after the ARP entry
- *   expires (ARP_RERESOLVE_MS, a fixed approximation of Linux's neighbour timers).
+ *   expires (ARP_RERESOLVE_MS, a fixed approximation of Linux's neighbour timers). A
+ *   CPU-starved node (cpu-starve) answers no request within the prober's timeout, as on Docker
+ *   at the default 0.02 CPU under the prober's load (src/sim/cpu-lateness.ts).
  *
  * What it cannot model, so these are refused before the run starts (SIM_FAULT_UNSUPPORTED):
  * pause/resume (a frozen process), and any fault on a node that runs no VRRP (the database,
@@ -64,6 +66,8 @@ export class SimDriver implements Driver {
   private readonly rogues: string[];
   private readonly present = new Set<string>();
   private readonly killed = new Map<string, Set<string>>();
+  /** CPU-starved nodes (cpu-starve): their HTTP answers time out. */
+  private readonly starved = new Set<string>();
   private readonly probeLog: ProbeRecord[] = [];
   /** The node the client's ARP entry for the VIP points at. */
   private arp: string | null = null;
@@ -138,6 +142,11 @@ export class SimDriver implements Driver {
       ingressLoss: (n, rate) => sim.ingressLoss(n, rate),
       delay: (n, ms, jitter) => sim.delay(n, ms, jitter),
       ingressDelay: (n, ms, jitter) => sim.ingressDelay(n, ms, jitter),
+      cpuLimit: (n, cpus) => {
+        if (cpus === null) this.starved.delete(n);
+        else this.starved.add(n);
+        sim.cpuLimit(n, cpus);
+      },
       healNetwork: () => sim.healNetwork(),
       nodeNames: () => sim.nodeNames(),
       killProcess: (n, p = 'nginx') => {
@@ -197,6 +206,7 @@ export class SimDriver implements Driver {
       error = `${node} (last to announce the VIP) no longer holds it`;
     else if (!this.web.includes(node)) error = `${node} holds the VIP but serves no web page`;
     else if (this.killed.get(node)?.has('nginx')) error = `nginx is not running on ${node}`;
+    else if (this.starved.has(node)) error = `${node} is CPU-starved: the request timed out`;
     if (error === undefined) this.lastOkAt = t;
     this.probeLog.push(
       error === undefined

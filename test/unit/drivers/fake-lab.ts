@@ -19,6 +19,9 @@ export interface FakeNode {
   tcpdump: boolean;
   /** Files inside the node, by absolute path. */
   files: Map<string, Buffer>;
+  /** The CPU limit (null: none, as the lab creates nodes) and what cpu-limit recorded. */
+  cpus: number | null;
+  cpuRecord: { cpus: number | null } | undefined;
 }
 
 export type Call =
@@ -36,6 +39,8 @@ const freshNode = (): FakeNode => ({
   vip: false,
   tcpdump: false,
   files: new Map(),
+  cpus: null,
+  cpuRecord: undefined,
 });
 
 const ok = (stdout = ''): ExecResult => ({ exitCode: 0, stdout, stderr: '' });
@@ -129,6 +134,14 @@ export class FakeLab {
           if (s.do === 'start') n.running = true;
           if (s.do === 'pause') n.paused = true;
           if (s.do === 'unpause') n.paused = false;
+          if (s.do === 'cpu-limit') {
+            n.cpuRecord ??= { cpus: n.cpus };
+            n.cpus = s.cpus;
+          }
+          if (s.do === 'cpu-restore' && n.cpuRecord) {
+            n.cpus = n.cpuRecord.cpus;
+            n.cpuRecord = undefined;
+          }
         }
         return Promise.resolve();
       },

@@ -4,6 +4,7 @@ import type { StepOperations } from '../../../src/lab/fault-steps';
 /** Operations that record what they are asked; exec answers from `exits` (default 0). */
 function recorder(running = true, exits: Record<string, number> = {}) {
   const calls: string[] = [];
+  let record: string | undefined;
   const ops: StepOperations = {
     kill: (n) => Promise.resolve(void calls.push(`kill ${n}`)),
     start: (n) => Promise.resolve(void calls.push(`start ${n}`)),
@@ -21,6 +22,23 @@ function recorder(running = true, exits: Record<string, number> = {}) {
     waitReady: (nodes, options) => {
       calls.push(`wait-ready ${nodes.map((x) => x.name).join()} (${options.timeoutMs} ms)`);
       return Promise.resolve();
+    },
+    cpu: {
+      cpuLimit: (n) => {
+        calls.push(`inspect cpu ${n}`);
+        return Promise.resolve({ NanoCpus: 0, CpuQuota: 0, CpuPeriod: 0 });
+      },
+      updateCpu: (n, update) =>
+        Promise.resolve(void calls.push(`update ${n} ${JSON.stringify(update)}`)),
+      readRecord: (n) => {
+        calls.push(`read record ${n}`);
+        return Promise.resolve(record);
+      },
+      writeRecord: (n, text) => {
+        calls.push(`write record ${n} ${text}`);
+        record = text;
+        return Promise.resolve();
+      },
     },
   };
   return { ops, calls };
@@ -79,5 +97,31 @@ describe('runFaultSteps', () => {
     await expect(runFaultSteps(stopped.ops, web, [{ do: 'exec', cmd: ['x'] }])).rejects.toThrow(
       'server01 is not running (power it on first) (NODE_NOT_RUNNING)',
     );
+  });
+
+  test('cpu-limit records the limit the node had, then cuts it; cpu-restore puts it back once', async () => {
+    const { ops, calls } = recorder();
+    const progress: string[] = [];
+    const steps = [
+      { do: 'cpu-limit', cpus: 0.02 },
+      { do: 'cpu-restore' },
+      { do: 'cpu-restore' },
+    ] as const;
+    await runFaultSteps(ops, web, steps, { progress: (l) => progress.push(l) });
+    expect(calls).toEqual([
+      'read record server01',
+      'inspect cpu server01',
+      'write record server01 {"NanoCpus":0,"CpuQuota":0,"CpuPeriod":0}',
+      'update server01 {"CpuPeriod":100000,"CpuQuota":2000}',
+      'read record server01',
+      'update server01 {"CpuPeriod":100000,"CpuQuota":-1}',
+      'write record server01 ',
+      'read record server01',
+    ]);
+    expect(progress).toEqual([
+      'server01: docker update, CPU quota 0.02 CPU',
+      'server01: docker update, the CPU limit it had',
+      'server01: docker update, the CPU limit it had',
+    ]);
   });
 });
