@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { InputError } from '../errors';
 import { loss } from './loss';
+import { malformedAdverts } from './malformed';
 import { delay } from './netem';
 import { networkDown, partition } from './link';
 import { pause, powerOff } from './power';
@@ -27,6 +28,7 @@ export const CATALOG = [
   delay,
   rogueAdvert,
   vridCollision,
+  malformedAdverts,
 ] as const;
 
 type SpecOfDef<D> =

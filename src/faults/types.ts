@@ -60,7 +60,18 @@ export type FaultStep =
 export type DockerAction =
   | { node: string; steps: FaultStep[] }
   | { startRogue: { name: string; address: string; configText: string } }
-  | { removeRogue: string };
+  | { removeRogue: string }
+  /** A sender of broken VRRP on the LAN (malformed-adverts); its heal stops and removes it. */
+  | { startFlood: FloodSpec }
+  | { removeFlood: string };
+
+/** What a flood sender sends: each kind's datagram (hex), round robin, at `pps` packets/s. */
+export interface FloodSpec {
+  name: string;
+  address: string;
+  pps: number;
+  packets: { kind: string; reason: string; hex: string }[];
+}
 
 /** The lab as a fault plan sees it. */
 export interface FaultLab {
@@ -68,7 +79,7 @@ export interface FaultLab {
   vip: string;
   vrid: number;
   subnet: string;
-  nodes: readonly { name: string; role: NodeRole; address: string }[];
+  nodes: readonly { name: string; role: NodeRole; address: string; configText?: string }[];
 }
 
 /**

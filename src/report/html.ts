@@ -15,6 +15,7 @@ import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, Timeline } from './model';
 import { formatPercent, formatShare } from './sla';
 import { xmlEscape as esc } from './junit';
+import { receiveCheckTable } from './receive-checks';
 
 const NM = 'not measured';
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -315,6 +316,18 @@ function vrrpSection(r: ScenarioReport): string[] {
         ]),
       ),
     );
+  if (r.receiveChecks) {
+    const t = receiveCheckTable(r.receiveChecks);
+    out.push(
+      '<h3>Receive checks</h3>',
+      table(
+        t.head,
+        t.rows.map((row) => row.map(esc)),
+        'receive-checks',
+      ),
+      ...t.notes.map((n) => `<p class="notice">${esc(n)}</p>`),
+    );
+  }
   if (r.reconciliation.length > 0)
     out.push(
       '<h3>Prober vs VRRP</h3><ul>',

@@ -6,6 +6,7 @@
 import { formatDuration } from '../scenario/duration';
 import type { Report, ScenarioReport, SuiteRow } from './model';
 import { formatPercent, formatShare } from './sla';
+import { receiveCheckTable } from './receive-checks';
 
 const NM = 'not measured';
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -101,6 +102,19 @@ function scenarioSection(r: ScenarioReport): string {
   if (r.reconciliation.length > 0) {
     out.push('', 'Reconciliation (prober vs VRRP):');
     for (const x of r.reconciliation) out.push(`- ${x.message}`);
+  }
+  if (r.receiveChecks) {
+    const t = receiveCheckTable(r.receiveChecks);
+    out.push('', 'Receive checks (broken VRRP sent, and dropped by each daemon, by reason):', '');
+    out.push(
+      `| ${t.head.map(cell).join(' | ')} |`,
+      `|---|${t.head
+        .slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const row of t.rows) out.push(`| ${row.map(cell).join(' | ')} |`);
+    for (const n of t.notes) out.push(`- ${n}`);
   }
   for (const rb of r.rollback)
     if (!rb.ok) out.push('', `Rollback of ${rb.fault} failed: ${rb.error ?? 'unknown error'}`);

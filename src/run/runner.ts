@@ -281,6 +281,8 @@ async function collectEvidence(
   result.outages = outagesFromProbes(probes);
   result.downtimeSeconds = result.outages.reduce((s, o) => s + o.durationSeconds, 0);
   result.probes = probeSummary(probes, scenario.probe.intervalMs);
+  const checks = (await c.driver.receiveChecks?.()) ?? null;
+  if (checks) result.receiveChecks = checks;
   result.switchovers = switchoversOf(analysis, c.names).filter((s) => s.at >= sec(c.steadyMs));
   result.splitBrain = splitBrainOf(analysis, c.names).filter((b) => b.end >= sec(c.steadyMs));
   if (scenario.slo) {

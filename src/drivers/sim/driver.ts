@@ -39,6 +39,8 @@ import { scenarioFaults } from '../../scenario/normalise';
 import type { Scenario } from '../../scenario/types';
 import { Simulator, type SimNodeSpec } from '../../sim/simulator';
 import type { VrrpStateName } from '../../vrrp/state-machine';
+import { malformedReason, type MalformedKind } from '../../vrrp/malformed';
+import { ReceiveCheckLog, counterDelta, type ReceiveChecks } from '../../run/receive-checks';
 import { simRefusals } from './refusals';
 
 export { SIM_EXPECTATION_UNSUPPORTED } from './refusals';
@@ -71,9 +73,16 @@ export class SimDriver implements Driver {
   private lastOkAt = 0;
   private observed: { wire: number; seen: Observed } | undefined;
   private readonly faults: SimFaultContext;
+  private readonly configs: LoadedScenario['configs'];
+  private readonly floods = new Map<
+    string,
+    { vrid: number; pps: number; at: number; drops: Map<string, Record<string, number>> }
+  >();
+  private readonly receiveLog = new ReceiveCheckLog();
 
   constructor(loaded: LoadedScenario, options: DriverOptions) {
     this.scenario = loaded.scenario;
+    this.configs = loaded.configs;
     const lab = loaded.scenario.lab;
     this.vip = lab.vip;
     // What the scenario's faults need from the start: processes to track, routers to add.
@@ -139,6 +148,8 @@ export class SimDriver implements Driver {
         this.killed.get(n)?.delete(p);
         sim.startProcess(n, p);
       },
+      malformedFlood: (f) => this.floodStarted(f),
+      stopFlood: (sender) => this.floodStopped(sender),
       rogueOn: (name) => {
         this.present.add(name);
         sim.powerOn(name);
@@ -148,6 +159,48 @@ export class SimDriver implements Driver {
         sim.powerOff(name);
       },
     };
+  }
+
+  /** A flood begins: where each web node's drop counters stand. */
+  private floodStarted(f: { sender: string; vrid: number; pps: number; kinds?: string[] }): void {
+    if (this.floods.has(f.sender)) return;
+    this.sim.malformedFlood(f);
+    const drops = new Map(this.web.map((n) => [n, { ...this.sim.drops(n) }]));
+    this.floods.set(f.sender, { ...f, at: this.sim.now, drops });
+  }
+
+  /** A flood ends: what it sent by kind, and what each web node dropped meanwhile. */
+  private floodStopped(sender: string): Record<string, number> {
+    const sent = this.sim.stopFlood(sender);
+    const flood = this.floods.get(sender);
+    if (!flood) return sent;
+    this.floods.delete(sender);
+    const instance = Object.values(this.configs)
+      .flatMap((c) => c.instances)
+      .find((i) => i.vrid === flood.vrid);
+    this.receiveLog.addSent({
+      sender,
+      address: this.sim.address(sender),
+      pps: flood.pps,
+      seconds: (this.sim.now - flood.at) / 1000,
+      kinds: Object.entries(sent).map(([kind, n]) => ({
+        kind,
+        reason: instance ? malformedReason(kind as MalformedKind, instance) : kind,
+        sent: n,
+      })),
+    });
+    for (const node of this.web)
+      this.receiveLog.addNode({
+        node,
+        daemon: 'sim',
+        counters: counterDelta(flood.drops.get(node) ?? {}, this.sim.drops(node)),
+        uncounted: [],
+      });
+    return sent;
+  }
+
+  receiveChecks(): Promise<ReceiveChecks | null> {
+    return Promise.resolve(this.receiveLog.result());
   }
 
   get clock(): Clock {

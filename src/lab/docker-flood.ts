@@ -1,0 +1,89 @@
+/**
+ * Flood senders for the malformed-adverts fault: a web-image container on the lab's network
+ * that runs only src/daemon/flood-sender.js (no nginx, no VRRP), NET_RAW for its packet socket,
+ * labelled as a rogue router is (the lab and a run of its own owned by this process: `lab down`
+ * removes it, a killed invocation's sender is reaped). Stopping it reads what it sent.
+ */
+import type { FloodSpec } from '../faults/types';
+import type { LabContainers } from './docker-containers';
+import type { DockerLabDeps } from './docker-support';
+import { LABEL, resourceLabels, type Owner } from './labels';
+import type { StoredSpec } from './lab';
+
+export const FLOOD_SPEC_DIR = '/etc/chaos';
+export const FLOOD_SPEC_FILE = 'flood.json';
+export const FLOOD_COUNTS = '/var/log/chaos/flood-counts.json';
+const SENDER_MAIN = '/opt/chaos/dist/src/daemon/flood-sender.js';
+
+/** The sender's command line: tini, then node running the sender on the spec. */
+export function floodCommand(): string[] {
+  return [
+    '/usr/bin/tini',
+    '--',
+    'node',
+    SENDER_MAIN,
+    `${FLOOD_SPEC_DIR}/${FLOOD_SPEC_FILE}`,
+    FLOOD_COUNTS,
+  ];
+}
+
+/** Start a flood sender (it sends from its first second on). */
+export async function startFlood(
+  deps: DockerLabDeps,
+  containers: LabContainers,
+  spec: StoredSpec,
+  flood: FloodSpec & { image: string },
+): Promise<void> {
+  const name = containers.nameOf(flood.name);
+  const owner: Owner = { runId: deps.newRunId(), pid: deps.host.selfPid, bootId: deps.host.bootId };
+  const { image, ...body } = flood;
+  const created = await containers.create(
+    {
+      node: flood.name,
+      address: flood.address,
+      image,
+      env: [`NODE_NAME=${flood.name}`],
+      labels: resourceLabels(spec.name, owner, false, {
+        [LABEL.node]: flood.name,
+        [LABEL.role]: 'rogue',
+      }),
+      capAdd: ['NET_RAW'],
+      entrypoint: floodCommand(),
+    },
+    `flood sender "${name}" (${flood.address})`,
+  );
+  const file = {
+    dir: FLOOD_SPEC_DIR,
+    name: FLOOD_SPEC_FILE,
+    content: JSON.stringify(body),
+    mtime: Math.floor(deps.now() / 1000),
+  };
+  try {
+    await containers.firstStart(created, `flood sender "${name}"`, file);
+  } catch (error) {
+    await containers.remove(flood.name, `flood sender "${name}"`).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Stop a flood sender (SIGINT: it writes its final counts), read the counts file, remove the
+ * container. Idempotent: no sender, no counts (null).
+ */
+export async function stopFlood(
+  containers: LabContainers,
+  floodName: string,
+): Promise<string | null> {
+  const what = `flood sender "${containers.nameOf(floodName)}"`;
+  let counts: string | null = null;
+  const stopped = await containers
+    .exec(
+      floodName,
+      ['sh', '-c', `pkill -INT -f '[f]lood-sender.js'; sleep 0.3; cat ${FLOOD_COUNTS}`],
+      10000,
+    )
+    .catch(() => undefined);
+  if (stopped && stopped.exitCode === 0) counts = stopped.stdout;
+  await containers.remove(floodName, what);
+  return counts;
+}
