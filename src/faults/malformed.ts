@@ -77,6 +77,7 @@ export const malformedAdverts = defineFault({
   healName: 'stop-malformed',
   summary: 'a foreign sender on the LAN floods the group with broken VRRP; heal: it goes away',
   target: 'rogue',
+  sendsOnly: true,
   options: {
     rogue: nodeName.optional().describe('Name of the sender (default malformed)'),
     address: z.ipv4().describe("The sender's address: in the lab subnet, used by no node"),
@@ -111,7 +112,7 @@ export const malformedAdverts = defineFault({
         path: [...ctx.at, 'address'],
         message: `the sender's address ${s.address} is in use (${taken ?? 'the gateway'})`,
       });
-    return { rogue, pps: s.pps ?? 100, floodKind: (s.kind ?? 'mixed') };
+    return { rogue, pps: s.pps ?? 100, floodKind: s.kind ?? 'mixed' };
   },
   describe: (f) =>
     `malformed-adverts ${f.rogue.name} (${f.rogue.address}, ${f.pps} pps, ${f.floodKind})`,

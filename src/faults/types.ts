@@ -159,6 +159,11 @@ export interface FaultDefinition<
   target: T;
   /** Targets must run VRRP (web nodes). */
   vrrpTargets?: boolean;
+  /**
+   * The router it brings only sends (broken) packets and never acts as one: its adverts are
+   * left out of the VRRP analysis (they are not a master's). malformed-adverts.
+   */
+  sendsOnly?: boolean;
   /** The file's options beyond the targets and `note` (zod shape, in the order written). */
   options: O;
   /** Options a heal step may give to pick which applied units it heals. */

@@ -10,8 +10,9 @@ import type { DockerLabDeps } from './docker-support';
 import { LABEL, resourceLabels, type Owner } from './labels';
 import type { StoredSpec } from './lab';
 
-export const FLOOD_SPEC_DIR = '/etc/chaos';
-export const FLOOD_SPEC_FILE = 'flood.json';
+/** A folder the web image has (putArchive needs it to exist). */
+export const FLOOD_SPEC_DIR = '/tmp';
+export const FLOOD_SPEC_FILE = 'chaos-flood.json';
 export const FLOOD_COUNTS = '/var/log/chaos/flood-counts.json';
 const SENDER_MAIN = '/opt/chaos/dist/src/daemon/flood-sender.js';
 
