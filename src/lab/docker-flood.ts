@@ -9,6 +9,7 @@ import type { LabContainers } from './docker-containers';
 import type { DockerLabDeps } from './docker-support';
 import { LABEL, resourceLabels, type Owner } from './labels';
 import type { StoredSpec } from './lab';
+import { untar } from './tar';
 
 /** A folder the web image has (putArchive needs it to exist). */
 export const FLOOD_SPEC_DIR = '/tmp';
@@ -68,23 +69,25 @@ export async function startFlood(
 }
 
 /**
- * Stop a flood sender (SIGINT: it writes its final counts), read the counts file, remove the
- * container. Idempotent: no sender, no counts (null).
+ * Stop a flood sender (SIGINT: it writes its final counts and exits, and the container with it),
+ * read the counts file from the stopped container (docker cp), remove the container.
+ * Idempotent: no sender, no counts (null).
  */
 export async function stopFlood(
   containers: LabContainers,
   floodName: string,
 ): Promise<string | null> {
   const what = `flood sender "${containers.nameOf(floodName)}"`;
-  let counts: string | null = null;
-  const stopped = await containers
-    .exec(
-      floodName,
-      ['sh', '-c', `pkill -INT -f '[f]lood-sender.js'; sleep 0.3; cat ${FLOOD_COUNTS}`],
-      10000,
-    )
-    .catch(() => undefined);
-  if (stopped && stopped.exitCode === 0) counts = stopped.stdout;
+  if (await containers.isRunning(floodName).catch(() => false)) {
+    // The exec ends with the container (the sender is its only process under tini).
+    await containers
+      .exec(floodName, ['sh', '-c', "pkill -INT -f '[f]lood-sender.js'"], 5000)
+      .catch(() => undefined);
+    for (let i = 0; i < 50 && (await containers.isRunning(floodName).catch(() => false)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+  }
+  const tar = await containers.archive(floodName, FLOOD_COUNTS).catch(() => undefined);
+  const counts = tar === undefined ? null : (untar(tar)[0]?.data.toString('utf8') ?? null);
   await containers.remove(floodName, what);
   return counts;
 }

@@ -4,23 +4,19 @@
  * the VIP stays, each web node drops exactly what was sent, by reason.
  */
 import { SimDriver } from '../../../src/drivers/sim/driver';
-import { formatDiagnostic } from '../../../src/errors';
 import { dockerActions, faultUnits, type FaultSpec } from '../../../src/faults';
 import { labInstance } from '../../../src/faults/malformed';
 import { memorySource } from '../../../src/keepalived';
 import { runScenario } from '../../../src/run/runner';
 import { parseScenarioText, type LoadedScenario } from '../../../src/scenario/loader';
 import { malformedDatagram } from '../../../src/vrrp/malformed';
+import { loadedScenario } from '../loaded-scenario';
 
 function parse(steps: string) {
   return parseScenarioText(`name: junk\nsteps:\n${steps}`, '/s/junk.yaml', memorySource({}));
 }
 
-function load(steps: string): LoadedScenario {
-  const r = parse(steps);
-  if (!r.scenario) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return { file: r.file, scenario: r.scenario, configs: r.configs };
-}
+const load = (steps: string): LoadedScenario => loadedScenario(steps, 'junk');
 
 const FLOOD = [
   '  - wait: 5s',
