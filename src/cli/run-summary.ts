@@ -3,6 +3,7 @@ import type { RunResult, ScenarioResult } from '../run/result';
 import { describeSwitchoverRate, switchoverRate } from '../report/switchover-rate';
 import { latenessLine } from '../report/lateness';
 import { formatDuration } from '../scenario/duration';
+import { receiveCheckTable } from '../report/receive-checks';
 
 const s = (seconds: number): string => formatDuration(seconds * 1000);
 
@@ -34,6 +35,12 @@ export function summariseScenario(r: ScenarioResult): string {
   );
   for (const c of r.slo?.checks ?? [])
     lines.push(`  objective ${c.passed ? 'met' : 'MISSED'}: ${c.message}`);
+  if (r.receiveChecks) {
+    const t = receiveCheckTable(r.receiveChecks);
+    lines.push(`  receive checks: ${t.head.join(' | ')}`);
+    for (const row of t.rows) lines.push(`    ${row.join(' | ')}`);
+    for (const n of t.notes) lines.push(`    ${n}`);
+  }
   for (const rb of r.rollback)
     if (!rb.ok) lines.push(`  rollback of ${rb.fault} failed: ${rb.error ?? ''}`);
   return `${lines.join('\n')}\n`;

@@ -28,6 +28,11 @@ import type {
   VipManager,
 } from './ports';
 
+/** Dropped packets of one reason logged one by one; after these, only in `drops` totals. */
+export const DROP_EVENTS_PER_REASON = 3;
+/** At most one `drops` event (the totals by reason) this often while packets are dropped. */
+export const DROP_SUMMARY_MS = 5000;
+
 export interface InstanceRunnerDeps {
   config: InstanceConfig;
   /** Our primary address on the interface. */
@@ -46,6 +51,8 @@ export class InstanceRunner {
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   private timerLateMs: number | undefined;
+  private readonly drops: Record<string, number> = {};
+  private dropSummaryDue = false;
   /** Events of the input being processed, written when its effects are done. */
   private held: DaemonEvent[] | undefined;
 
@@ -127,7 +134,7 @@ export class InstanceRunner {
     this.stopped = true;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
-    this.log({ event: 'stop', counters: this.state.counters });
+    this.log({ event: 'stop', counters: this.state.counters, drops: { ...this.drops } });
   }
 
   /** Queue an input; inputs are processed strictly one after another. */
@@ -229,14 +236,39 @@ export class InstanceRunner {
         this.log({ event: 'priority', from: fx.from, to: fx.to });
         return;
       case 'drop':
-        if (fx.reason === 'vrid') return; // other groups' adverts on a shared LAN
-        this.log(
-          fx.from === undefined
-            ? { event: 'drop', reason: fx.reason, detail: fx.detail }
-            : { event: 'drop', reason: fx.reason, detail: fx.detail, from: fx.from },
-        );
+        this.countDrop(fx);
         return;
     }
+  }
+
+  /** Packets dropped by the receive checks since the start, by reason (other VRIDs included). */
+  get dropCounts(): Readonly<Record<string, number>> {
+    return this.drops;
+  }
+
+  /**
+   * A dropped packet: counted; the first DROP_EVENTS_PER_REASON of each reason are logged in
+   * full (other groups' adverts, `vrid`, never: a shared LAN has them all the time), the rest
+   * show up in a `drops` event with the totals at most every DROP_SUMMARY_MS, so that a flood
+   * of broken VRRP costs a counter, not a log line, per packet.
+   */
+  private countDrop(fx: Extract<VrrpEffect, { kind: 'drop' }>): void {
+    const n = (this.drops[fx.reason] ?? 0) + 1;
+    this.drops[fx.reason] = n;
+    if (fx.reason !== 'vrid' && n <= DROP_EVENTS_PER_REASON) {
+      this.log(
+        fx.from === undefined
+          ? { event: 'drop', reason: fx.reason, detail: fx.detail }
+          : { event: 'drop', reason: fx.reason, detail: fx.detail, from: fx.from },
+      );
+      return;
+    }
+    if (this.dropSummaryDue) return;
+    this.dropSummaryDue = true;
+    this.deps.scheduler.at(this.deps.scheduler.now() + DROP_SUMMARY_MS, () => {
+      this.dropSummaryDue = false;
+      if (!this.stopped) this.log({ event: 'drops', counts: { ...this.drops } });
+    });
   }
 
   /** Arms `timer` for `at` (replacing it); when it fires, it is the input of that timer. */

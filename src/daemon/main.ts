@@ -39,6 +39,7 @@ interface Options {
   address?: string;
   pidFile?: string;
   stateFile: string;
+  statsFile: string;
   quiet?: boolean;
 }
 
@@ -67,6 +68,11 @@ function parseOptions(argv: string[]): Options {
       'keep the current state here as JSON (replaced on every change)',
       '/run/chaos-vrrpd/state.json',
     )
+    .option(
+      '--stats-file <file>',
+      'on SIGUSR2, write the drop counters by reason here as JSON',
+      '/run/chaos-vrrpd/stats.json',
+    )
     .option('-q, --quiet', 'do not echo events to stdout')
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -81,6 +87,19 @@ function loadConfig(file: string): KeepalivedConfig {
   if (conf.instances.length === 0)
     throw new InputError('DAEMON_NO_INSTANCES', `${file} defines no vrrp_instance`);
   return conf;
+}
+
+/** The receive checks' drop counters of every instance, written on SIGUSR2 (write + rename). */
+function writeStatsFile(file: string, runners: readonly InstanceRunner[], now: number): void {
+  const instances = runners.map((r) => ({
+    name: r.name,
+    vrid: r.snapshot.config.vrid,
+    drops: r.dropCounts,
+    counters: r.snapshot.counters,
+  }));
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, at: now, instances })}\n`);
+  fs.renameSync(tmp, file);
 }
 
 /** A runner's line in the state file. */
@@ -218,6 +237,7 @@ function untilSignal(
   runners: readonly InstanceRunner[],
   events: EventSink,
   cleanUp: () => void,
+  writeStats: () => void,
 ): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -234,6 +254,8 @@ function untilSignal(
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // keepalived's SIGUSR2 writes /tmp/keepalived.stats; ours, the drop counters as JSON.
+    process.on('SIGUSR2', () => writeStats());
     process.on('SIGHUP', () =>
       events.write({
         event: 'signal',
@@ -289,12 +311,24 @@ async function main(argv: string[]): Promise<number> {
   };
   for (const [iface, instances] of byInterface) await startInterface(iface, instances, ctx);
 
-  return untilSignal(runners, events, () => {
-    for (const c of closers) c();
-    if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
-    cancelRefresh();
-    stateFile.remove();
-  });
+  const writeStats = (): void => {
+    try {
+      writeStatsFile(opts.statsFile, runners, scheduler.now());
+    } catch (error) {
+      log.write({ event: 'stats-error', message: (error as Error).message });
+    }
+  };
+  return untilSignal(
+    runners,
+    events,
+    () => {
+      for (const c of closers) c();
+      if (opts.pidFile) fs.rmSync(opts.pidFile, { force: true });
+      cancelRefresh();
+      stateFile.remove();
+    },
+    writeStats,
+  );
 }
 
 if (require.main === module) {

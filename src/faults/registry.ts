@@ -8,6 +8,7 @@ import { InputError } from '../errors';
 import { delay } from './delay';
 import { cpuStarve } from './cpu';
 import { loss } from './loss';
+import { malformedAdverts } from './malformed';
 import { networkDown, partition } from './link';
 import { pause, powerOff } from './power';
 import { gracefulStop, killProcess } from './process';
@@ -29,6 +30,7 @@ export const CATALOG = [
   delay,
   rogueAdvert,
   vridCollision,
+  malformedAdverts,
 ] as const;
 
 type SpecOfDef<D> =

@@ -109,7 +109,7 @@ const foreignSim = {
 };
 
 /** An address of the router, in the lab's subnet. */
-function inLab(ctx: NormaliseContext, key: string, address: string, what: string): void {
+export function inLab(ctx: NormaliseContext, key: string, address: string, what: string): void {
   if (!inSubnet(address, parseCidr(ctx.lab.subnet)))
     ctx.issue({
       path: [...ctx.at, key],

@@ -67,7 +67,18 @@ export type FaultStep =
 export type DockerAction =
   | { node: string; steps: FaultStep[] }
   | { startRogue: { name: string; address: string; configText: string } }
-  | { removeRogue: string };
+  | { removeRogue: string }
+  /** A sender of broken VRRP on the LAN (malformed-adverts); its heal stops and removes it. */
+  | { startFlood: FloodSpec }
+  | { removeFlood: string };
+
+/** What a flood sender sends: each kind's datagram (hex), round robin, at `pps` packets/s. */
+export interface FloodSpec {
+  name: string;
+  address: string;
+  pps: number;
+  packets: { kind: string; reason: string; hex: string }[];
+}
 
 /** The lab as a fault plan sees it. */
 export interface FaultLab {
@@ -75,7 +86,7 @@ export interface FaultLab {
   vip: string;
   vrid: number;
   subnet: string;
-  nodes: readonly { name: string; role: NodeRole; address: string }[];
+  nodes: readonly { name: string; role: NodeRole; address: string; configText?: string }[];
 }
 
 /**
@@ -153,6 +164,11 @@ export interface FaultDefinition<
   target: T;
   /** Targets must run VRRP (web nodes). */
   vrrpTargets?: boolean;
+  /**
+   * The router it brings only sends (broken) packets and never acts as one: its adverts are
+   * left out of the VRRP analysis (they are not a master's). malformed-adverts.
+   */
+  sendsOnly?: boolean;
   /** The file's options beyond the targets and `note` (zod shape, in the order written). */
   options: O;
   /** Options a heal step may give to pick which applied units it heals. */

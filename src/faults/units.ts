@@ -31,6 +31,15 @@ export function broughtNodes(f: FaultSpec): { name: string; address: string }[] 
   return 'rogue' in f ? [{ name: f.rogue.name, address: f.rogue.address }] : [];
 }
 
+/** Addresses of the senders faults bring that are no router (their adverts are not analysed). */
+export function sendOnlyAddresses(faults: readonly FaultSpec[]): Set<string> {
+  return new Set(
+    faults
+      .filter((f) => faultDef(f.kind).sendsOnly === true)
+      .flatMap((f) => broughtNodes(f).map((n) => n.address)),
+  );
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 

@@ -29,6 +29,8 @@ export interface NodeContainer {
   /** Capabilities beyond Docker's defaults (web nodes: NET_ADMIN + NET_RAW). */
   capAdd?: readonly string[];
   cmd?: string[];
+  /** Replaces the image's entrypoint (a flood sender runs only its sender). */
+  entrypoint?: string[];
 }
 
 /** A file put into a created container before its first start. */
@@ -92,6 +94,7 @@ export class LabContainers {
         Env: spec.env,
         Labels: spec.labels,
         ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
         HostConfig: hostConfig,
         NetworkingConfig: {
           EndpointsConfig: { [net]: { IPAMConfig: { IPv4Address: spec.address } } },

@@ -7,7 +7,9 @@ import { ChaosError, InputError } from '../errors';
 import { LabContainers } from './docker-containers';
 import { RECORD_PATH, type CpuOperations } from './docker-cpu';
 import { DockerResources } from './docker-resources';
+import { startFlood, stopFlood } from './docker-flood';
 import { removeRogue, startRogue } from './docker-rogue';
+import type { FloodSpec } from '../faults/types';
 import { errorText } from './docker-support';
 import type { DockerLabDeps, ExecResult } from './docker-support';
 import { runFaultSteps } from './fault-steps';
@@ -260,6 +262,16 @@ export class DockerStartedLab implements StartedLab {
   /** Remove a rogue router (SIGKILL: it vanishes without a priority-0 advert). Idempotent. */
   removeRogue(rogueName: string): Promise<void> {
     return removeRogue(this.containers, rogueName);
+  }
+
+  /** Start a flood sender (docker-flood.ts) on the lab's network. */
+  startFlood(flood: FloodSpec & { image: string }): Promise<void> {
+    return startFlood(this.deps, this.containers, this.spec, flood);
+  }
+
+  /** Stop a flood sender and remove it; its counts (JSON text) or null. Idempotent. */
+  stopFlood(floodName: string): Promise<string | null> {
+    return stopFlood(this.containers, floodName);
   }
 
   /** Remove every resource of this lab. */

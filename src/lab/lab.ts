@@ -7,7 +7,7 @@
  */
 import { ChaosError, INTERRUPTED } from '../errors';
 import type { ExecResult } from './docker-support';
-import type { FaultStep } from '../faults';
+import type { FaultStep, FloodSpec } from '../faults';
 import type { LabStatus, ProbeResult } from './lab-status';
 import type { LabRole, LabSpec, VrrpImpl } from './lab-spec';
 import type { LabelledResource, ReapDecision, Run } from './labels';
@@ -141,6 +141,10 @@ export interface StartedLab extends AsyncDisposable {
   startRogue(rogue: RogueSpec, options?: { timeoutMs?: number }): Promise<void>;
   /** Remove a rogue router (it vanishes without a priority-0 advert). Idempotent. */
   removeRogue(rogueName: string): Promise<void>;
+  /** Start a sender of broken VRRP on the lab's LAN (malformed-adverts). */
+  startFlood(flood: FloodSpec & { image: string }): Promise<void>;
+  /** Stop and remove it; its counts file (JSON), or null when there was none. Idempotent. */
+  stopFlood(floodName: string): Promise<string | null>;
   /** Remove every resource of this lab. */
   down(): Promise<LabelledResource[]>;
 }

@@ -17,6 +17,7 @@ import type { Report, ScenarioReport, Timeline } from './model';
 import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { describeSwitchoverRate } from './switchover-rate';
 import { xmlEscape as esc } from './junit';
+import { receiveCheckTable } from './receive-checks';
 
 const NM = 'not measured';
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -328,6 +329,18 @@ function vrrpSection(r: ScenarioReport): string[] {
         r.advertLateness.map((l) => latenessCells(l).map(esc)),
       ),
     );
+  if (r.receiveChecks) {
+    const t = receiveCheckTable(r.receiveChecks);
+    out.push(
+      '<h3>Receive checks</h3>',
+      table(
+        t.head,
+        t.rows.map((row) => row.map(esc)),
+        'receive-checks',
+      ),
+      ...t.notes.map((n) => `<p class="notice">${esc(n)}</p>`),
+    );
+  }
   if (r.reconciliation.length > 0)
     out.push(
       '<h3>Prober vs VRRP</h3><ul>',

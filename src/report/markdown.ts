@@ -7,6 +7,7 @@ import { formatDuration } from '../scenario/duration';
 import { LATENESS_HEAD, latenessCells } from './lateness';
 import type { Report, ScenarioReport, SuiteRow } from './model';
 import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
+import { receiveCheckTable } from './receive-checks';
 import { describeSwitchoverRate } from './switchover-rate';
 
 const NM = 'not measured';
@@ -52,24 +53,9 @@ export function suiteTable(rows: readonly SuiteRow[]): string {
   return lines.join('\n');
 }
 
-function scenarioSection(r: ScenarioReport): string {
-  const out = [`### ${STATUS[r.status]}: ${r.name}`, '', `\`${r.file}\``];
-  if (r.notice) out.push('', r.notice);
-  if (r.error) out.push('', `**Error** (${r.error.code}): ${r.error.message}`);
-  if (r.failure) out.push('', `**Failed:** ${r.failure}`);
-  if (r.status === 'skipped') return out.join('\n');
-
-  const expects = r.steps.filter((st) => st.kind === 'expect');
-  const held = expects.filter((st) => st.outcome === 'passed').length;
-  const notRun = expects.filter((st) => st.outcome === 'skipped').length;
-  out.push(
-    '',
-    `Expectations: ${held} of ${expects.length} held${notRun > 0 ? ` (${notRun} not run)` : ''}.`,
-  );
-  for (const st of expects)
-    if (st.outcome === 'failed' || st.outcome === 'error')
-      out.push(`- ❌ step ${st.index + 1}: ${st.message ?? st.description}`);
-
+/** The client's side: downtime, availability, budget, projection, objectives. */
+function clientLines(r: ScenarioReport): string[] {
+  const out: string[] = [];
   const sla = r.sla;
   out.push(
     '',
@@ -88,6 +74,28 @@ function scenarioSection(r: ScenarioReport): string {
     out.push(
       `- ${o.verdict === 'pass' ? '✅' : o.verdict === 'fail' ? '❌' : '❔'} objective ${o.objective}: ${o.message}`,
     );
+  return out;
+}
+
+function scenarioSection(r: ScenarioReport): string {
+  const out = [`### ${STATUS[r.status]}: ${r.name}`, '', `\`${r.file}\``];
+  if (r.notice) out.push('', r.notice);
+  if (r.error) out.push('', `**Error** (${r.error.code}): ${r.error.message}`);
+  if (r.failure) out.push('', `**Failed:** ${r.failure}`);
+  if (r.status === 'skipped') return out.join('\n');
+
+  const expects = r.steps.filter((st) => st.kind === 'expect');
+  const held = expects.filter((st) => st.outcome === 'passed').length;
+  const notRun = expects.filter((st) => st.outcome === 'skipped').length;
+  out.push(
+    '',
+    `Expectations: ${held} of ${expects.length} held${notRun > 0 ? ` (${notRun} not run)` : ''}.`,
+  );
+  for (const st of expects)
+    if (st.outcome === 'failed' || st.outcome === 'error')
+      out.push(`- ❌ step ${st.index + 1}: ${st.message ?? st.description}`);
+
+  out.push(...clientLines(r));
 
   if (r.switchovers.length > 0) {
     if (r.switchoverRate) out.push('', `${describeSwitchoverRate(r.switchoverRate)}.`);
@@ -116,6 +124,19 @@ function scenarioSection(r: ScenarioReport): string {
   if (r.reconciliation.length > 0) {
     out.push('', 'Reconciliation (prober vs VRRP):');
     for (const x of r.reconciliation) out.push(`- ${x.message}`);
+  }
+  if (r.receiveChecks) {
+    const t = receiveCheckTable(r.receiveChecks);
+    out.push('', 'Receive checks (broken VRRP sent, and dropped by each daemon, by reason):', '');
+    out.push(
+      `| ${t.head.map(cell).join(' | ')} |`,
+      `|---|${t.head
+        .slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const row of t.rows) out.push(`| ${row.map(cell).join(' | ')} |`);
+    for (const n of t.notes) out.push(`- ${n}`);
   }
   for (const rb of r.rollback)
     if (!rb.ok) out.push('', `Rollback of ${rb.fault} failed: ${rb.error ?? 'unknown error'}`);

@@ -8,6 +8,7 @@
 import type { CaptureSource, Observation } from '../capture';
 import type { Clock } from '../clock';
 import type { FaultUnit } from '../faults';
+import type { ReceiveChecks } from './receive-checks';
 import type { VrrpStateName } from '../vrrp/state-machine';
 import type { LoadedScenario } from '../scenario/loader';
 import type { DriverName, Scenario } from '../scenario/types';
@@ -75,6 +76,11 @@ export interface Driver {
   probes(): Promise<ProbeRecord[]>;
   /** The frames seen on the wire so far. */
   observations(): Promise<Observed>;
+  /**
+   * Receive-check counters of the floods of broken VRRP the run had (malformed-adverts), read
+   * when each was healed; null when there was none. Optional: a driver without floods omits it.
+   */
+  receiveChecks?(): Promise<ReceiveChecks | null>;
   /** Stop the prober and captures, tear down (the evidence stays readable). */
   stop(): Promise<void>;
 }

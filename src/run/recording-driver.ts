@@ -9,6 +9,7 @@
 import { masterPeriodsOf } from '../report/evidence';
 import type { ScenarioEvidence } from '../report/timeline';
 import type { Driver, FaultUnit, Observed, ProbeRecord, VipSample } from './driver';
+import type { ReceiveChecks } from './receive-checks';
 import type { ScenarioRun } from './runner';
 
 export interface RecordingOptions {
@@ -83,6 +84,10 @@ export class RecordingDriver implements Driver {
 
   observations(): Promise<Observed> {
     return this.inner.observations();
+  }
+
+  receiveChecks(): Promise<ReceiveChecks | null> {
+    return this.inner.receiveChecks?.() ?? Promise.resolve(null);
   }
 
   stop(): Promise<void> {

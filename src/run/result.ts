@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { DRIVER_NAMES } from '../scenario/schema';
+import { receiveChecksSchema } from './receive-checks';
 
 const num = z.number();
 const nullableNum = z.number().nullable();
@@ -177,6 +178,8 @@ export const scenarioResultSchema = z.object({
   probes: probeSummarySchema,
   slo: sloResultSchema.nullable(),
   rollback: z.array(rollbackRecordSchema),
+  /** A flood of broken VRRP ran: what was sent and what each daemon dropped, by reason. */
+  receiveChecks: receiveChecksSchema.optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 

@@ -10,7 +10,14 @@
  */
 import { analyzeTimeline, type AnalysisResult, type TimeWindow } from '../capture';
 import { ChaosError } from '../errors';
-import { broughtNodes, describeFault, faultUnits, healMatches, unitsFromHeal } from '../faults';
+import {
+  broughtNodes,
+  describeFault,
+  faultUnits,
+  healMatches,
+  sendOnlyAddresses,
+  unitsFromHeal,
+} from '../faults';
 import { formatDuration } from '../scenario/duration';
 import type { LoadedScenario } from '../scenario/loader';
 import { scenarioFaults } from '../scenario/normalise';
@@ -98,14 +105,19 @@ function initialResult(
 }
 
 /** The VRRP analysis of the driver's observations, redone only when it saw something new. */
-function analyser(driver: Driver): () => Promise<AnalysisResult> {
+function analyser(driver: Driver, notRouters: ReadonlySet<string>): () => Promise<AnalysisResult> {
   let cache: { observed: Observed; result: AnalysisResult } | undefined;
   return async () => {
     const observed = await driver.observations();
+    // A flood sender's adverts (malformed-adverts) are no router's: not part of any group.
+    const routers =
+      notRouters.size === 0
+        ? observed.observations
+        : observed.observations.filter((o) => o.kind !== 'advert' || !notRouters.has(o.src));
     if (cache?.observed !== observed)
       cache = {
         observed,
-        result: analyzeTimeline(observed.observations, { sources: observed.sources }),
+        result: analyzeTimeline(routers, { sources: observed.sources }),
       };
     return cache.result;
   };
@@ -297,6 +309,8 @@ async function collectEvidence(
   result.outages = outagesFromProbes(probes);
   result.downtimeSeconds = result.outages.reduce((s, o) => s + o.durationSeconds, 0);
   result.probes = probeSummary(probes, scenario.probe.intervalMs);
+  const checks = (await c.driver.receiveChecks?.()) ?? null;
+  if (checks) result.receiveChecks = checks;
   result.switchovers = switchoversOf(analysis, c.names).filter((s) => s.at >= sec(c.steadyMs));
   result.splitBrain = splitBrainOf(analysis, c.names).filter((b) => b.end >= sec(c.steadyMs));
   // A window still open was closed by the rollback, just before the end.
@@ -335,7 +349,7 @@ export async function runScenario(
     vip: scenario.lab.vip,
     names: addressBook(scenario),
     steadyMs: 0,
-    analysis: analyser(driver),
+    analysis: analyser(driver, sendOnlyAddresses(scenarioFaults(scenario))),
   };
   const run: StepRun = { active: [], failed: false, faultWindows: [] };
   await runSteps(c, scenario, result, run);

@@ -41,6 +41,13 @@ export interface SimFaultTarget {
   startProcess(node: string, process?: string): void;
   /** Heal every LAN fault (filters, loss, delay). */
   healNetwork(): void;
+  /**
+   * `sender` (a node without instances, added by the fault's prepare) sends broken adverts of
+   * these kinds (all that exist when omitted) for the group `vrid` at `pps`, round robin.
+   */
+  malformedFlood(flood: { sender: string; vrid: number; pps: number; kinds?: string[] }): void;
+  /** The flood stops; what it sent, by kind (empty when none ran). Idempotent. */
+  stopFlood(sender: string): Record<string, number>;
   /** The simulated nodes' names (a fault on one node's VRRP with every other node needs them). */
   nodeNames(): string[];
 }

@@ -14,6 +14,7 @@ import type { RouterState, VrrpStateName } from '../vrrp/state-machine';
 import { VirtualClock } from './clock';
 import { starvedLateness } from './cpu-lateness';
 import { EventQueue } from './event-queue';
+import { SimFlood } from './flood';
 import type { SimFaultTarget } from './fault-target';
 import { SimLan } from './lan';
 import { SimNodes, resetNode, type NodeRuntime, type SimNodeSpec } from './nodes';
@@ -53,6 +54,7 @@ export class Simulator implements SimFaultTarget, SimRecorder {
   private readonly nodes = new SimNodes();
   private readonly lan: SimLan;
   private readonly routers: SimRouters;
+  private readonly floods = new Map<string, SimFlood>();
   /** When false, `wire` is not recorded (benchmarks). */
   recordWire = true;
   /** When false, `trace` is not recorded (benchmarks). */
@@ -146,6 +148,11 @@ export class Simulator implements SimFaultTarget, SimRecorder {
   /** Packets the node's routers dropped, by reason, since the simulation began. */
   drops(node: string): Readonly<Record<string, number>> {
     return this.node(node).drops;
+  }
+
+  /** A node's address. */
+  address(node: string): string {
+    return this.node(node).spec.address;
   }
 
   holdsVip(node: string, vip: string): boolean {
@@ -282,6 +289,30 @@ export class Simulator implements SimFaultTarget, SimRecorder {
   healNetwork(): void {
     this.fault('heal-network', 'all');
     this.lan.heal();
+  }
+
+  /** `sender` floods the group `vrid` with broken adverts (src/sim/flood.ts); idempotent. */
+  malformedFlood(f: { sender: string; vrid: number; pps: number; kinds?: string[] }): void {
+    if (this.floods.has(f.sender)) return;
+    this.fault('malformed-flood', `${f.sender} ${f.pps} pps ${f.kinds?.join(',') ?? 'mixed'}`);
+    const instance = this.nodes.list
+      .flatMap((n) => n.spec.instances)
+      .find((i) => i.vrid === f.vrid);
+    if (!instance) throw new Error(`no simulated node runs VRID ${f.vrid}`);
+    const host = {
+      now: () => this.now,
+      at: (t: number, fn: () => void) => this.at(t, fn),
+      send: this.lan.send.bind(this.lan),
+    };
+    this.floods.set(f.sender, new SimFlood(host, this.node(f.sender), instance, f.pps, f.kinds));
+  }
+
+  stopFlood(sender: string): Record<string, number> {
+    const flood = this.floods.get(sender);
+    if (!flood) return {};
+    this.fault('stop-malformed-flood', sender);
+    this.floods.delete(sender);
+    return flood.stop();
   }
 
   // -------------------------------------------------------------------------------------------

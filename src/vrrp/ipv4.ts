@@ -74,6 +74,16 @@ export function writeIp(buf: Uint8Array, offset: number, ip: string): void {
   buf[offset + 3] = n & 255;
 }
 
+/**
+ * The octet after an IPv4 header (its IHL): in a VRRP datagram the VRID (the second octet of the
+ * VRRP message). Read without decoding, as keepalived finds a packet's instance before checking
+ * it; undefined when the datagram is too short.
+ */
+export function vridOctet(datagram: Uint8Array): number | undefined {
+  if (datagram.length < 20) return undefined;
+  return datagram[(datagram[0]! & 0x0f) * 4 + 1];
+}
+
 export function isMulticast(ip: string): boolean {
   const first = Number(ip.slice(0, ip.indexOf('.')));
   return first >= 224 && first <= 239;

@@ -3,6 +3,7 @@
  * timers, transitions (with their notify scripts), adverts, and becoming or leaving master
  * and backup.
  */
+import type { InstanceConfig } from './config';
 import { VRRP_MULTICAST } from './ipv4';
 import {
   AUTH_IP_AH,
@@ -77,30 +78,34 @@ export function transition(
   }
 }
 
+/** The advertisement an instance sends with `priority` (checksum 0: the encoder computes it). */
+export function advertPacket(c: InstanceConfig, priority: number): VrrpPacket {
+  const addresses = c.vips.map((v) => v.address);
+  return c.version === 2
+    ? {
+        version: 2,
+        vrid: c.vrid,
+        priority,
+        addresses,
+        checksum: 0,
+        authType:
+          c.auth === null ? AUTH_NONE : c.auth.type === 'PASS' ? AUTH_SIMPLE_TEXT : AUTH_IP_AH,
+        advertIntervalSec: Math.round(c.advertIntervalMs / 1000),
+        authData: c.auth?.type === 'PASS' ? passwordAuthData(c.auth.password) : new Uint8Array(8),
+      }
+    : {
+        version: 3,
+        vrid: c.vrid,
+        priority,
+        addresses,
+        checksum: 0,
+        maxAdvertIntervalCs: Math.round(c.advertIntervalMs / 10),
+      };
+}
+
 export function sendAdvert(st: RouterState, priority: number, fx: VrrpEffect[]): void {
   const c = st.config;
-  const addresses = c.vips.map((v) => v.address);
-  const packet: VrrpPacket =
-    c.version === 2
-      ? {
-          version: 2,
-          vrid: c.vrid,
-          priority,
-          addresses,
-          checksum: 0,
-          authType:
-            c.auth === null ? AUTH_NONE : c.auth.type === 'PASS' ? AUTH_SIMPLE_TEXT : AUTH_IP_AH,
-          advertIntervalSec: Math.round(c.advertIntervalMs / 1000),
-          authData: c.auth?.type === 'PASS' ? passwordAuthData(c.auth.password) : new Uint8Array(8),
-        }
-      : {
-          version: 3,
-          vrid: c.vrid,
-          priority,
-          addresses,
-          checksum: 0,
-          maxAdvertIntervalCs: Math.round(c.advertIntervalMs / 10),
-        };
+  const packet = advertPacket(c, priority);
   const destinations = c.unicastPeers.length > 0 ? c.unicastPeers : [VRRP_MULTICAST];
   // keepalived pre-increments a per-instance IP ID for every advert (the first is 1, 0 is
   // skipped on wrap) and uses the same ID for every unicast peer.

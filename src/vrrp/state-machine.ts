@@ -12,6 +12,7 @@
  *
  * Where keepalived and the RFCs differ, the comment at that place says so.
  */
+import { vridOctet } from './ipv4';
 import { onScriptResult, onShutdown, onStart, onTimer, reconcileFault } from './state-inputs';
 import { onPacket } from './state-receive';
 import type { RouterState, StepResult, VrrpEffect, VrrpInput } from './router-state';
@@ -80,9 +81,8 @@ const OTHER_VRID: VrrpEffect[] = Object.freeze([
 
 /** The VRID octet of a well-formed VRRP datagram differs from ours (malformed: false). */
 function otherVrid(datagram: Uint8Array, vrid: number): boolean {
-  if (datagram.length < 20) return false;
-  const offset = (datagram[0]! & 0x0f) * 4 + 1;
-  return offset < datagram.length && datagram[offset]! !== vrid && datagram[offset]! !== 0;
+  const octet = vridOctet(datagram);
+  return octet !== undefined && octet !== vrid && octet !== 0;
 }
 
 /** Does this router hold the VIPs (MASTER)? */

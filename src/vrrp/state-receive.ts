@@ -4,7 +4,7 @@
  */
 import { DecodeError } from '../errors';
 import type { VipConfig } from './config';
-import { VRRP_TTL, ipToNumber, isMulticast } from './ipv4';
+import { VRRP_TTL, ipToNumber, isMulticast, vridOctet } from './ipv4';
 import {
   AUTH_IP_AH,
   AUTH_NONE,
@@ -45,6 +45,11 @@ export function onPacket(
   } catch (error) {
     if (error instanceof DecodeError) {
       drop(st, DECODE_REASONS[error.code] ?? 'malformed', error.message, fx);
+      // keepalived finds the instance by the VRID octet before it checks the packet, so even a
+      // broken one for our VRID (bad checksum, cut short) restarts a master's advert timer, as
+      // below (measured on keepalived 2.2.7: test/e2e/fault-malformed.test.ts).
+      if (st.state === 'MASTER' && vridOctet(datagram) === st.config.vrid)
+        setTimer(st, 'advert', now + st.config.advertIntervalMs, fx);
       return;
     }
     throw error;

@@ -43,6 +43,8 @@ import type { LoadedScenario } from '../../scenario/loader';
 import { STEADY_STATE_TIMEOUT_MS } from '../../run/runner';
 import type { Scenario } from '../../scenario/types';
 import { dockerRefusals } from './refusals';
+import { DockerFloods } from './floods';
+import type { ReceiveChecks } from '../../run/receive-checks';
 
 export { DOCKER_FAULT_UNSUPPORTED } from './refusals';
 
@@ -90,6 +92,8 @@ export class DockerDriver implements Driver {
   private readonly samples: VipSample[] = [];
   private observed: { key: string; seen: Observed } | undefined;
   private stopped = false;
+  /** Floods of broken VRRP (malformed-adverts) and the receive checks they met. */
+  private readonly floods: DockerFloods;
 
   constructor(
     loaded: LoadedScenario,
@@ -99,6 +103,11 @@ export class DockerDriver implements Driver {
     this.scenario = loaded.scenario;
     this.origin = deps.now();
     this.clock = clockSince({ now: () => this.deps.now() }, () => this.origin);
+    this.floods = new DockerFloods(this.scenario.lab, () => this.deps.now());
+  }
+
+  receiveChecks(): Promise<ReceiveChecks | null> {
+    return Promise.resolve(this.floods.result());
   }
 
   private get spec(): LabSpec {
@@ -224,6 +233,10 @@ export class DockerDriver implements Driver {
       await lab.removeRogue(action.removeRogue);
       this.rogues.delete(action.removeRogue);
       this.lastSeen.delete(action.removeRogue);
+    } else if ('startFlood' in action) {
+      await this.floods.start(lab, action.startFlood, this.session.images.web);
+    } else if ('removeFlood' in action) {
+      await this.floods.stop(lab, action.removeFlood);
     } else {
       await lab.runSteps(action.node, action.steps);
       for (const step of action.steps) {
@@ -387,6 +400,8 @@ export class DockerDriver implements Driver {
     );
     for (const rogue of this.rogues)
       await tolerate(`remove ${rogue}`, () => lab.removeRogue(rogue));
+    for (const flood of this.floods.names())
+      await tolerate(`remove ${flood}`, () => this.floods.stop(lab, flood));
     if (failures.length > 0)
       fs.writeFileSync(path.join(dir, 'evidence-errors.txt'), `${failures.join('\n')}\n`);
   }

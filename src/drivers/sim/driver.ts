@@ -42,6 +42,8 @@ import type { Scenario } from '../../scenario/types';
 import { SeededRng } from '../../sim/rng';
 import { Simulator, type SimNodeSpec } from '../../sim/simulator';
 import type { VrrpStateName } from '../../vrrp/state-machine';
+import { malformedReason, type MalformedKind } from '../../vrrp/malformed';
+import { ReceiveCheckLog, counterDelta, type ReceiveChecks } from '../../run/receive-checks';
 import { simRefusals } from './refusals';
 
 export { SIM_EXPECTATION_UNSUPPORTED } from './refusals';
@@ -81,9 +83,16 @@ export class SimDriver implements Driver {
   private readonly sampleLatencyMs: number;
   /** Draws the action latencies (its own stream: the simulator's draws stay as they were). */
   private readonly actionRng: SeededRng;
+  private readonly configs: LoadedScenario['configs'];
+  private readonly floods = new Map<
+    string,
+    { vrid: number; pps: number; at: number; drops: Map<string, Record<string, number>> }
+  >();
+  private readonly receiveLog = new ReceiveCheckLog();
 
   constructor(loaded: LoadedScenario, options: DriverOptions) {
     this.scenario = loaded.scenario;
+    this.configs = loaded.configs;
     this.leadInMs = options.leadInMs ?? 0;
     this.actionLatencyMs = options.actionLatencyMs ?? 0;
     this.sampleLatencyMs = options.sampleLatencyMs ?? 0;
@@ -159,6 +168,8 @@ export class SimDriver implements Driver {
         this.killed.get(n)?.delete(p);
         sim.startProcess(n, p);
       },
+      malformedFlood: (f) => this.floodStarted(f),
+      stopFlood: (sender) => this.floodStopped(sender),
       rogueOn: (name) => {
         this.present.add(name);
         sim.powerOn(name);
@@ -168,6 +179,48 @@ export class SimDriver implements Driver {
         sim.powerOff(name);
       },
     };
+  }
+
+  /** A flood begins: where each web node's drop counters stand. */
+  private floodStarted(f: { sender: string; vrid: number; pps: number; kinds?: string[] }): void {
+    if (this.floods.has(f.sender)) return;
+    this.sim.malformedFlood(f);
+    const drops = new Map(this.web.map((n) => [n, { ...this.sim.drops(n) }]));
+    this.floods.set(f.sender, { ...f, at: this.sim.now, drops });
+  }
+
+  /** A flood ends: what it sent by kind, and what each web node dropped meanwhile. */
+  private floodStopped(sender: string): Record<string, number> {
+    const sent = this.sim.stopFlood(sender);
+    const flood = this.floods.get(sender);
+    if (!flood) return sent;
+    this.floods.delete(sender);
+    const instance = Object.values(this.configs)
+      .flatMap((c) => c.instances)
+      .find((i) => i.vrid === flood.vrid);
+    this.receiveLog.addSent({
+      sender,
+      address: this.sim.address(sender),
+      pps: flood.pps,
+      seconds: (this.sim.now - flood.at) / 1000,
+      kinds: Object.entries(sent).map(([kind, n]) => ({
+        kind,
+        reason: instance ? malformedReason(kind as MalformedKind, instance) : kind,
+        sent: n,
+      })),
+    });
+    for (const node of this.web)
+      this.receiveLog.addNode({
+        node,
+        daemon: 'sim',
+        counters: counterDelta(flood.drops.get(node) ?? {}, this.sim.drops(node)),
+        uncounted: [],
+      });
+    return sent;
+  }
+
+  receiveChecks(): Promise<ReceiveChecks | null> {
+    return Promise.resolve(this.receiveLog.result());
   }
 
   get clock(): Clock {

@@ -4,7 +4,12 @@
  * VIP is added before the gratuitous ARPs, adverts carry our priority, SIGTERM sends priority 0
  * and removes the VIP, a hard-killed run's VIP is cleaned up at start, scripts feed back.
  */
-import { InstanceRunner } from '../../../src/daemon/instance-runner';
+import {
+  DROP_EVENTS_PER_REASON,
+  DROP_SUMMARY_MS,
+  InstanceRunner,
+} from '../../../src/daemon/instance-runner';
+import { malformedDatagram, malformedKinds } from '../../../src/vrrp/malformed';
 import type {
   DaemonEvent,
   GarpSender,
@@ -291,5 +296,35 @@ describe('InstanceRunner (daemon core with fake ports)', () => {
     const takeover = h.events.slice(before, before + 4);
     expect(takeover.map((e) => e.event)).toEqual(['state', 'advert', 'vip-add', 'garp']);
     expect(takeover.every((e) => typeof e['t'] === 'number')).toBe(true);
+  });
+
+  it('a flood of broken adverts: counted by reason, a few logged, then one drops event per period', async () => {
+    const config = seedInstance('server03');
+    const h = harness(config);
+    await h.runner.start();
+    const kinds = malformedKinds(config);
+    let last: Promise<void> = Promise.resolve();
+    for (let i = 0; i < 100; i++)
+      for (const k of kinds)
+        last = h.runner.input({
+          kind: 'packet',
+          now: h.scheduler.now(),
+          datagram: malformedDatagram(k, config, '192.168.17.66'),
+        });
+    await last; // inputs are processed one after another
+    await h.scheduler.advance(100);
+    expect(h.runner.vrrpState).toBe('BACKUP');
+    const reasons = Object.fromEntries(kinds.map((k) => [k, 100]));
+    expect(h.runner.dropCounts).toEqual(reasons);
+    const drops = h.events.filter((e) => e.event === 'drop');
+    // vrid (other groups) is never logged one by one; the rest only the first few times.
+    expect(drops.length).toBe((kinds.length - 1) * DROP_EVENTS_PER_REASON);
+    expect(h.events.filter((e) => e.event === 'drops')).toEqual([]);
+    await h.scheduler.advance(DROP_SUMMARY_MS);
+    const summaries = h.events.filter((e) => e.event === 'drops');
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ counts: reasons });
+    await h.runner.shutdown();
+    expect(h.events.find((e) => e.event === 'stop')).toMatchObject({ drops: reasons });
   });
 });

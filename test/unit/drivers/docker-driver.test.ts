@@ -9,22 +9,15 @@ import path from 'node:path';
 import { LINKTYPE_ETHERNET } from '../../../src/capture/link';
 import { encodePcap } from '../../../src/capture/pcap-format';
 import { DockerDriver } from '../../../src/drivers/docker/driver';
-import { formatDiagnostic } from '../../../src/errors';
 import { faultUnits, type FaultSpec } from '../../../src/faults';
-import { memorySource } from '../../../src/keepalived';
-import { parseScenarioText, type LoadedScenario } from '../../../src/scenario/loader';
+import type { LoadedScenario } from '../../../src/scenario/loader';
 import { advertFrame } from '../capture/builders';
 import { FakeLab, fakeSession } from './fake-lab';
+import { loadedScenario } from '../loaded-scenario';
 
 const T0 = 1_700_000_000_000;
 const CAPTURES = '/var/log/chaos/captures-t1';
 const PROBER_FILE = '/var/log/chaos/prober-t1.jsonl';
-
-function loadedScenario(steps: string): LoadedScenario {
-  const r = parseScenarioText(`name: x\nsteps:\n${steps}`, '/s/x.yaml', memorySource({}));
-  if (!r.scenario) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return { file: r.file, scenario: r.scenario, configs: r.configs };
-}
 
 const STEPS = [
   '  - fault: power-off',

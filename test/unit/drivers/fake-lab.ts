@@ -29,7 +29,9 @@ export type Call =
   | { op: 'execDetached'; node: string; cmd: string[] }
   | { op: 'runSteps'; node: string; steps: FaultStep[] }
   | { op: 'startRogue'; rogue: RogueSpec }
-  | { op: 'removeRogue'; name: string };
+  | { op: 'removeRogue'; name: string }
+  | { op: 'startFlood'; name: string; pps: number }
+  | { op: 'stopFlood'; name: string };
 
 /** A node as it boots: running, VRRP BACKUP, no VIP, no capture, no files. */
 const freshNode = (): FakeNode => ({
@@ -154,6 +156,14 @@ export class FakeLab {
         record({ op: 'removeRogue', name });
         this.nodes.delete(name);
         return Promise.resolve();
+      },
+      startFlood: (flood) => {
+        record({ op: 'startFlood', name: flood.name, pps: flood.pps });
+        return Promise.resolve();
+      },
+      stopFlood: (name) => {
+        record({ op: 'stopFlood', name });
+        return Promise.resolve(null);
       },
       status: notUsed('status'),
       probeOnce: notUsed('probeOnce'),

@@ -49,7 +49,7 @@ describe('schema/scenario.schema.json', () => {
 
 describe('chaos validate', () => {
   test('every shipped scenario is valid', async () => {
-    expect(shipped.length).toBe(17);
+    expect(shipped.length).toBe(18);
     const { code, out, err } = await cli('validate', SCENARIOS);
     expect(err).toBe('');
     expect(code).toBe(0);
