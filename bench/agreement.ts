@@ -14,14 +14,18 @@
  * plus k/N of a 3 s cycle (the seed labs' longest timer, the 3 s track script), and the step
  * costs drawn from that seed (DriverOptions: samples up to 180 ms, fault plans up to 300 ms).
  * Needs a Docker engine; the runs' directories are kept under runs/agreement-<UTC>/ (the
- * simulator's for the first phase).
+ * simulator's for the first phase). `--docker RUN_DIR` compares with a Docker run made before
+ * (its report.json) instead of making one.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { DRIVERS } from '../src/drivers';
 import { compareDrivers, formatAgreement } from '../src/report/agreement';
 import { utcStamp } from '../src/drivers/docker/evidence';
 import { packageRoot } from '../src/lab/docker-support';
 import type { DriverName } from '../src/scenario/types';
+import { parseReport, runResultOf } from '../src/report/build';
+import type { RunResult } from '../src/run/result';
 import { runSuite } from '../src/run/suite';
 
 const ROOT = packageRoot(__dirname);
@@ -51,28 +55,49 @@ async function run(driver: DriverName, paths: string[], out: string | undefined,
   return outcome.run;
 }
 
-/** `--phases N` and the paths. */
-function parseArgs(argv: string[]): { phases: number; paths: string[] } {
-  const at = argv.indexOf('--phases');
-  const phases = at < 0 ? 12 : Number(argv[at + 1]);
+/** `--flag VALUE` taken out of argv (undefined when absent). */
+function option(argv: string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  if (at < 0) return undefined;
+  const value = argv[at + 1];
+  if (value === undefined) throw new Error(`${flag} takes a value`);
+  argv.splice(at, 2);
+  return value;
+}
+
+/** `--phases N`, `--docker RUN_DIR` (compare with that Docker run instead of a new one), paths. */
+function parseArgs(args: string[]): { phases: number; docker?: string; paths: string[] } {
+  const argv = [...args];
+  const phases = Number(option(argv, '--phases') ?? 12);
   if (!Number.isInteger(phases) || phases < 1)
     throw new Error('--phases takes a whole number >= 1');
-  const paths = at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
-  return { phases, paths: paths.length > 0 ? paths : [path.join(ROOT, 'scenarios')] };
+  const docker = option(argv, '--docker');
+  const paths = argv.length > 0 ? argv : [path.join(ROOT, 'scenarios')];
+  return { phases, paths, ...(docker === undefined ? {} : { docker }) };
+}
+
+/** A Docker run's results from its run directory's report.json. */
+function storedRun(dir: string): RunResult {
+  const file = path.join(dir, 'report.json');
+  return runResultOf(parseReport(JSON.parse(fs.readFileSync(file, 'utf8')), file));
 }
 
 async function main(): Promise<void> {
-  const { phases, paths } = parseArgs(process.argv.slice(2));
+  const { phases, paths, docker: stored } = parseArgs(process.argv.slice(2));
   const dir = path.join(ROOT, 'runs', `agreement-${utcStamp(Date.now())}`);
   const sims: Awaited<ReturnType<typeof run>>[] = [];
   for (let k = 0; k < phases; k++)
     sims.push(
       await run('sim', paths, k === 0 ? path.join(dir, 'sim') : undefined, { k, of: phases }),
     );
-  const docker = await run('docker', paths, path.join(dir, 'docker'), null);
+  const docker =
+    stored === undefined
+      ? await run('docker', paths, path.join(dir, 'docker'), null)
+      : storedRun(stored);
   const rows = docker.scenarios.flatMap((d) => {
+    // By name: a stored run may come from another checkout (other absolute paths).
     const s = sims.flatMap((r) =>
-      r.scenarios.filter((x) => x.file === d.file && x.status !== 'skipped'),
+      r.scenarios.filter((x) => x.name === d.name && x.status !== 'skipped'),
     );
     // A scenario one driver skips (drivers: [docker]) has nothing to compare.
     return s.length > 0 && d.status !== 'skipped' ? [compareDrivers(s, d)] : [];

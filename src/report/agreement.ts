@@ -174,7 +174,7 @@ export function formatAgreement(rows: readonly Agreement[]): string {
   const row = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ');
   const out = [row(head), ...lines.map(row)];
   for (const r of rows) for (const w of r.why) out.push(`  ${r.name}: ${w}`);
-  for (const r of rows) for (const n of r.notes) out.push(`  ${r.name} (agrees): ${n}`);
+  for (const r of rows) for (const n of r.notes) out.push(`  ${r.name}: ${n}`);
   const agreeing = rows.filter((r) => r.agrees).length;
   const phases = Math.max(0, ...rows.map((r) => r.phases));
   out.push(`${agreeing} of ${rows.length} scenarios agree (simulator at ${phases} phases each)`);

@@ -16,38 +16,42 @@ import type {
 const seconds = (ms: number): number => ms / 1000;
 
 /**
- * Outages: from the first failed request to the first successful one after it. An outage
- * still going on at the last request ends `null` and lasts until that request.
+ * Outages: from the first failed request (sent) to the first successful answer after it
+ * (received: the request's send time plus its latency), so a request that hung until the
+ * service came back (a client's SYN queued behind an unresolved ARP entry, answered once the
+ * new master's gratuitous ARP arrives) counts as down until it was answered. Outages that
+ * overlap so (a failure sent before the previous outage's answer came) are one. An outage still
+ * going on at the last request ends `null` and lasts until that request. The simulator's client
+ * answers at once (latency 0): its outages end when the first good request is sent.
  */
 export function outagesFromProbes(probes: readonly ProbeRecord[]): OutageRecord[] {
-  const out: OutageRecord[] = [];
-  let start: number | null = null;
-  let failed = 0;
-  let last = 0;
+  /** ms; end null: still going on. */
+  const spans: { start: number; end: number | null; failed: number }[] = [];
+  let open: { start: number; failed: number } | null = null;
   for (const p of probes) {
-    last = p.t;
     if (!p.ok) {
-      if (start === null) start = p.t;
-      failed++;
-    } else if (start !== null) {
-      out.push({
-        start: seconds(start),
-        end: seconds(p.t),
-        durationSeconds: seconds(p.t - start),
-        failedRequests: failed,
-      });
-      start = null;
-      failed = 0;
+      if (open === null) {
+        const previous = spans.at(-1);
+        // A failure sent before the previous outage's answer came in: the same outage.
+        open =
+          previous && previous.end !== null && p.t < previous.end
+            ? (spans.pop(), { start: previous.start, failed: previous.failed })
+            : { start: p.t, failed: 0 };
+      }
+      open.failed++;
+    } else if (open !== null) {
+      spans.push({ ...open, end: p.t + (p.latencyMs ?? 0) });
+      open = null;
     }
   }
-  if (start !== null)
-    out.push({
-      start: seconds(start),
-      end: null,
-      durationSeconds: seconds(last - start),
-      failedRequests: failed,
-    });
-  return out;
+  if (open !== null) spans.push({ ...open, end: null });
+  const last = probes.at(-1)?.t ?? 0;
+  return spans.map((o) => ({
+    start: seconds(o.start),
+    end: o.end === null ? null : seconds(o.end),
+    durationSeconds: seconds((o.end ?? last) - o.start),
+    failedRequests: o.failed,
+  }));
 }
 
 export function probeSummary(probes: readonly ProbeRecord[], intervalMs: number): ProbeSummary {
