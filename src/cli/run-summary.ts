@@ -1,7 +1,7 @@
 /** `chaos run`'s words on the terminal: a few lines per scenario and the counts. Pure. */
 import type { RunResult, ScenarioResult } from '../run/result';
 import { describeSwitchoverRate, switchoverRate } from '../report/switchover-rate';
-import { latenessLine } from '../report/lateness';
+import { latenessLine, notableLateness } from '../report/lateness';
 import { formatDuration } from '../scenario/duration';
 import { receiveCheckTable } from '../report/receive-checks';
 
@@ -26,7 +26,8 @@ export function summariseScenario(r: ScenarioResult): string {
       `  split brain ${b.nodes.join(' + ')} from ${s(b.start)} for ${s(b.durationSeconds)}`,
     );
   // While faulted: what the faults did to the senders' timers (report.md has the whole run too).
-  for (const l of r.advertLateness) if (l.window === 'faults') lines.push(`  ${latenessLine(l)}`);
+  for (const l of r.advertLateness)
+    if (l.window === 'faults' && notableLateness(l)) lines.push(`  ${latenessLine(l)}`);
   const longest = r.outages.reduce((m, o) => Math.max(m, o.durationSeconds), 0);
   lines.push(
     r.outages.length === 0

@@ -35,6 +35,14 @@ export function latenessCells(l: AdvertLatenessRecord): string[] {
   ];
 }
 
+/**
+ * Worth a line on the terminal: a p95 of at least 5 % of the advertised interval (50 ms at 1 s;
+ * the reports' tables show every sender anyway). Timer noise of a few ms is not news.
+ */
+export function notableLateness(l: AdvertLatenessRecord): boolean {
+  return l.p95Ms >= 0.05 * l.advertisedMs;
+}
+
 /** One line: `server01's adverts while faulted: late by median 100 ms, p95 600 ms, max 800 ms (23 intervals of 1000 ms)`. */
 export function latenessLine(l: AdvertLatenessRecord): string {
   return `${l.node}'s adverts ${l.window === 'run' ? 'over the run' : 'while faulted'}: late by median ${formatMs(l.medianMs)}, p95 ${formatMs(l.p95Ms)}, max ${formatMs(l.maxMs)} (${l.intervals} intervals of ${formatMs(l.advertisedMs)})`;

@@ -69,3 +69,10 @@ describe('advert lateness in the reports', () => {
     });
   });
 });
+
+test('the terminal names a sender only when its p95 lateness reaches 5 % of its interval', () => {
+  const quiet: AdvertLatenessRecord = { ...starved, node: 'server03', medianMs: 0, p95Ms: 23.9 };
+  const text = summariseScenario(scenarioResult({ advertLateness: [starved, quiet] }));
+  expect(text).toContain("server01's adverts while faulted: late by median 100 ms");
+  expect(text).not.toContain("server03's adverts");
+});
