@@ -106,6 +106,13 @@ export interface DriverOptions {
    * samples (`peek`) cost nothing. Docker ignores it.
    */
   sampleLatencyMs?: number;
+  /**
+   * The simulator: the LAN's one-way latency, ms (default 0: a reply leaves at the instant the
+   * packet it answers was sent, and the RFC's figures come out exact). A real bridge takes some
+   * tens of microseconds, which orders a takeover advert before the old master's answer to it.
+   * Docker ignores it.
+   */
+  lanLatencyMs?: number;
 }
 
 export type DriverFactory = (loaded: LoadedScenario, options: DriverOptions) => Driver;

@@ -73,6 +73,7 @@ export interface SuiteOptions {
   leadInMs?: number;
   actionLatencyMs?: number;
   sampleLatencyMs?: number;
+  lanLatencyMs?: number;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -179,9 +180,10 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
 
 /** The scenarios run, in lab groups, until the signal aborts; results in file order. */
 function driverOptions(options: SuiteOptions): DriverOptions {
-  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs } = options;
+  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs, lanLatencyMs } = options;
   return {
     seed,
+    ...(lanLatencyMs === undefined ? {} : { lanLatencyMs }),
     ...(leadInMs === undefined ? {} : { leadInMs }),
     ...(actionLatencyMs === undefined ? {} : { actionLatencyMs }),
     ...(sampleLatencyMs === undefined ? {} : { sampleLatencyMs }),

@@ -119,11 +119,15 @@ describeWithDocker('delay on Docker (NFQUEUE and chaos-delayq), measured on the 
     );
     expect(long).toHaveLength(1);
     expect(Math.abs(long[0]! - (ADVERT_MS + 200))).toBeLessThanOrEqual(5);
-    // After the onset: every interval advert_int again (+- 5 ms), none overtaken (FIFO).
+    // After the onset: advert_int again, none overtaken (FIFO). The median within 1 ms; each
+    // one within 20 ms (a loaded 2-core machine delays a timer by a few ms now and then, with
+    // or without the queue: the onset above is the delay's one effect on the intervals).
     const onset = gaps.indexOf(long[0]!);
     const after = gaps.slice(onset + 1);
     expect(after.length).toBeGreaterThan(30);
-    for (const g of after) expect(Math.abs(g - ADVERT_MS)).toBeLessThanOrEqual(5);
+    const sorted = [...after].sort((x, y) => x - y);
+    expect(Math.abs(sorted[Math.floor(sorted.length / 2)]! - ADVERT_MS)).toBeLessThanOrEqual(1);
+    for (const g of after) expect(Math.abs(g - ADVERT_MS)).toBeLessThanOrEqual(20);
     expect(overtaken(during)).toBe(0);
     expect(backup).toEqual([]);
   }, 120_000);
