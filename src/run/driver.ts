@@ -100,6 +100,12 @@ export interface DriverOptions {
    * samples (`peek`) cost nothing. Docker ignores it.
    */
   sampleLatencyMs?: number;
+  /**
+   * The simulator: up to this much seeded jitter per router timer and per packet, ms (default
+   * 0: exact, as every simulated result so far). `chaos explore` sets 1 ms, so that races real
+   * nodes have (two timers expiring together) go either way. Docker ignores it.
+   */
+  jitterMs?: number;
 }
 
 export type DriverFactory = (loaded: LoadedScenario, options: DriverOptions) => Driver;

@@ -73,6 +73,8 @@ export interface SuiteOptions {
   leadInMs?: number;
   actionLatencyMs?: number;
   sampleLatencyMs?: number;
+  /** The simulator's jitter per timer and packet (DriverOptions' jitterMs; `chaos explore`'s findings). */
+  jitterMs?: number;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -179,12 +181,13 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
 
 /** The scenarios run, in lab groups, until the signal aborts; results in file order. */
 function driverOptions(options: SuiteOptions): DriverOptions {
-  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs } = options;
+  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs, jitterMs } = options;
   return {
     seed,
     ...(leadInMs === undefined ? {} : { leadInMs }),
     ...(actionLatencyMs === undefined ? {} : { actionLatencyMs }),
     ...(sampleLatencyMs === undefined ? {} : { sampleLatencyMs }),
+    ...(jitterMs === undefined ? {} : { jitterMs }),
   };
 }
 

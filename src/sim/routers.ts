@@ -12,6 +12,7 @@ import {
   type VrrpInput,
 } from '../vrrp/state-machine';
 import type { VirtualClock } from './clock';
+import type { Jitter } from './jitter';
 import type { SimLan } from './lan';
 import { resetNode, scriptOutcome, type NodeRuntime } from './nodes';
 import type { SimEvent, SimQueue } from './sim-event';
@@ -25,6 +26,8 @@ export class SimRouters {
     private readonly out: SimRecorder,
     /** How long a track script takes to answer, ms. */
     private readonly scriptLatencyMs: number,
+    /** Per-timer jitter (none unless the simulator was given jitterMs). */
+    private readonly jitter: Jitter | null = null,
   ) {}
 
   /** The node powers on: its routers start (and see the link down if it is). */
@@ -93,9 +96,10 @@ export class SimRouters {
   private apply(n: NodeRuntime, instance: number, router: RouterState, fx: VrrpEffect): void {
     const name = n.spec.name;
     switch (fx.kind) {
-      case 'set-timer':
-        n.timers.set(`${instance}|${fx.timer}`, fx.at);
-        this.queue.push(fx.at, {
+      case 'set-timer': {
+        const at = this.jitter ? fx.at + this.jitter.draw() : fx.at;
+        n.timers.set(`${instance}|${fx.timer}`, at);
+        this.queue.push(at, {
           kind: 'timer',
           node: n,
           epoch: n.epoch,
@@ -103,6 +107,7 @@ export class SimRouters {
           timer: fx.timer,
         });
         return;
+      }
       case 'clear-timer':
         n.timers.delete(`${instance}|${fx.timer}`);
         return;

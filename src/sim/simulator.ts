@@ -13,6 +13,7 @@
 import type { RouterState, VrrpStateName } from '../vrrp/state-machine';
 import { VirtualClock } from './clock';
 import { EventQueue } from './event-queue';
+import { Jitter } from './jitter';
 import type { SimFaultTarget } from './fault-target';
 import { SimLan } from './lan';
 import { SimNodes, resetNode, type NodeRuntime, type SimNodeSpec } from './nodes';
@@ -42,6 +43,8 @@ export interface SimOptions {
   latencyMs?: number;
   /** How long a track script takes to answer, ms (default 0). */
   scriptLatencyMs?: number;
+  /** Up to this much seeded jitter per router timer and per packet copy, ms (default 0: exact). */
+  jitterMs?: number;
 }
 
 export class Simulator implements SimFaultTarget, SimRecorder {
@@ -59,13 +62,16 @@ export class Simulator implements SimFaultTarget, SimRecorder {
 
   constructor(opts: SimOptions) {
     const rng = new SeededRng(opts.seed);
+    const jitter = new Jitter(opts.seed, opts.jitterMs ?? 0);
     this.lan = new SimLan(this.clock, rng, this.queue, this.nodes, this, opts.latencyMs ?? 0);
+    this.lan.jitter = jitter;
     this.routers = new SimRouters(
       this.clock,
       this.queue,
       this.lan,
       this,
       opts.scriptLatencyMs ?? 0,
+      jitter,
     );
     for (const spec of opts.nodes) {
       const node = this.nodes.add(spec);
