@@ -14,7 +14,7 @@ import { explore, type ExploreProgress } from '../explore/explore';
 import { exploreFiles } from '../explore/findings';
 import { loadExploreInput } from '../explore/input';
 import { INVARIANTS, type InvariantName } from '../explore/invariants';
-import type { ExploreSettings } from '../explore/model';
+import { exploreJsonSchema, type ExploreSettings } from '../explore/model';
 import { faultDef } from '../faults';
 import { fsSource } from '../keepalived/fs-source';
 import { writeFileAtomic } from '../report/run-directory';
@@ -132,7 +132,7 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
     .description(
       "search the simulator for fault schedules that break the lab's invariants; shrink and write each finding as a scenario",
     )
-    .argument('<file>', 'a scenario (its lab, probe and slo; steps ignored) or a lab file')
+    .argument('[file]', 'a scenario (its lab, probe and slo; steps ignored) or a lab file')
     .option('--runs <n>', 'how many runs', parseCount(10_000_000), 1000)
     .option('--seed <s>', 'seed of the search', parseSeed, 1)
     .option('--horizon <duration>', 'length of each run', parseHorizon, 120_000)
@@ -151,5 +151,17 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
     )
     .option('--out <dir>', 'write explore.json, explore.md and violations/ here')
     .option('--json', 'print explore.json')
-    .action((file: string, options: ExploreCliOptions) => exploreAction(ctx, file, options));
+    .option('--schema', "print explore.json's JSON Schema and exit")
+    .action((file: string | undefined, options: ExploreCliOptions & { schema?: boolean }) => {
+      if (options.schema) {
+        ctx.io.stdout(`${JSON.stringify(exploreJsonSchema(), null, 2)}\n`);
+        return Promise.resolve();
+      }
+      if (file === undefined)
+        throw new InputError(
+          EXPLORE_BAD_OPTION,
+          `a scenario or lab file is needed (${EXPLORE_BAD_OPTION})`,
+        );
+      return exploreAction(ctx, file, options);
+    });
 }
