@@ -59,12 +59,19 @@ const s3 = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 const masters = (c: Ctx, s: VipSample): string[] =>
   c.b.nodes.filter((n) => s.states[n.node] === 'MASTER').map((n) => n.node);
 
+/** How many web nodes the sample shows MASTER (no allocation: it runs for every sample). */
+function masterCount(c: Ctx, s: VipSample): number {
+  let n = 0;
+  for (const b of c.b.nodes) if (s.states[b.node] === 'MASTER') n++;
+  return n;
+}
+
 /** At most one VIP owner and one master, once the links have been whole for the settle time. */
 function singleMaster(c: Ctx): Violation | null {
   for (const s of c.samples) {
-    const m = masters(c, s);
-    if (s.owners.length <= 1 && m.length <= 1) continue;
+    if (s.owners.length <= 1 && masterCount(c, s) <= 1) continue;
     if (activeAt(c.windows, s.t, 'links')) continue;
+    const m = masters(c, s);
     const since = lastEventAt(c.events, s.t);
     if (s.t - since <= c.b.settleMs) continue;
     return {
@@ -79,9 +86,13 @@ function singleMaster(c: Ctx): Violation | null {
   return null;
 }
 
-/** When `n` could hold the VIP again: after its last node fault healed and its scripts passed. */
+/**
+ * When `n` could hold the VIP again: after its last node fault healed and its scripts passed;
+ * null while a node fault is on it, or a timing fault (its adverts or the master's late).
+ */
 function eligibleSince(c: Ctx, n: NodeBounds, t: number): number | null {
-  if (activeAt(c.windows, t, 'node', n.node)) return null;
+  if (activeAt(c.windows, t, 'node', n.node) || activeAt(c.windows, t, 'timing', n.node))
+    return null;
   let since = 0;
   for (const w of c.windows)
     if (w.toMs <= t && w.effects.includes('node') && w.nodes.includes(n.node))
@@ -138,7 +149,7 @@ function sampleAt(c: Ctx, t: number): VipSample | undefined {
 
 /** Two owners or two masters in the sample: a split brain, single-master's business. */
 function split(c: Ctx, s: VipSample | undefined): boolean {
-  return s !== undefined && (s.owners.length > 1 || masters(c, s).length > 1);
+  return s !== undefined && (s.owners.length > 1 || masterCount(c, s) > 1);
 }
 
 /**
@@ -178,9 +189,12 @@ function preemption(c: Ctx): Violation | null {
   let held = null as { key: string; since: number } | null;
   for (const s of c.samples) {
     const owner = s.owners.length === 1 ? byName(c, s.owners[0]!) : undefined;
-    const calm = !activeAt(c.windows, s.t, 'links') && !activeAt(c.windows, s.t, 'timing');
     const n =
-      owner && calm && !owner.weighted && s.states[owner.node] === 'MASTER'
+      owner &&
+      !owner.weighted &&
+      s.states[owner.node] === 'MASTER' &&
+      !activeAt(c.windows, s.t, 'links') &&
+      !activeAt(c.windows, s.t, 'timing')
         ? c.b.nodes.find(
             (x) =>
               x.preempt &&

@@ -24,7 +24,7 @@ import { scheduleSteps, type Schedule } from './schedule';
 export const EXPLORE_SCHEDULE_INVALID = 'EXPLORE_SCHEDULE_INVALID';
 
 /** How often a run's VIP is sampled for the invariants, ms (the prober's default interval). */
-export const SAMPLE_EVERY_MS = 20;
+export const SAMPLE_EVERY_MS = 50;
 
 export interface RunSetup {
   base: ExploreBase;
