@@ -187,7 +187,7 @@ export const rogueAdvert = defineFault({
   },
   // The lab's VRID (another is vrid-collision's or nobody's business), any priority but 255.
   explore: {
-    effects: ['links', 'timing'],
+    effects: ['links'],
     draw: (rng, ctx) => ({ ...drawRouter(rng, ctx, 'rogue'), priority: rng.int(1, 254) }),
   },
   describe: ({ rogue: r }) =>
@@ -225,7 +225,7 @@ export const vridCollision = defineFault({
     `vrid-collision ${r.name} (${r.address}, VRID ${r.vrid}, VIP ${r.vip ?? '?'}, priority ${r.priority})`,
   check: sameNameOnce,
   explore: {
-    effects: ['links', 'timing'],
+    effects: ['links'],
     draw: (rng, ctx) => ({
       ...drawRouter(rng, ctx, 'other-team'),
       vip: ctx.freeAddress(),

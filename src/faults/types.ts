@@ -147,8 +147,8 @@ export interface ExploreContext {
  * What a fault does to the lab, as `chaos explore`'s invariants see it (docs/explore.md):
  * `node`: its targets cannot hold or serve the VIP while it lasts (down, stopped, cut off, the
  * checked process gone); `links`: VRRP between the nodes is cut or foreign routers speak (two
- * masters may be right); `timing`: adverts late or lost at random, or a foreign router on the
- * VRID (a switchover may be right, a takeover may be late).
+ * masters may be right); `timing`: adverts late or lost at random (a switchover may be right, a
+ * takeover may be late).
  */
 export type FaultEffect = 'node' | 'links' | 'timing';
 export const FAULT_EFFECTS: readonly FaultEffect[] = ['node', 'links', 'timing'];
