@@ -107,6 +107,15 @@ describe('chaos explore', () => {
     expect(r.err).toMatch(message);
   });
 
+  test('a progress line on a terminal, none on a pipe', async () => {
+    const io = memoryIO();
+    Object.assign(io, { isTTY: true });
+    await runCli(['explore', COURSE, '--runs', '2', '--faults', 'power-off'], io);
+    expect(io.err).toMatch(/\r2\/2 runs {2}\d+ runs\/s {2}\d+ violations?\n$/);
+    const piped = await cli('explore', COURSE, '--runs', '2', '--faults', 'power-off');
+    expect(piped.err).toBe('');
+  });
+
   test('a missing file: exit 2', async () => {
     const r = await cli('explore', path.join(tmp, 'none.yaml'));
     expect(r.code).toBe(2);
