@@ -48,7 +48,11 @@ export function faultWindows(scenario: Scenario, result: ScenarioResult): FaultW
     const start = result.steps[i]?.start;
     if (start === null || start === undefined) return;
     const t = start * 1000;
-    if (step.kind === 'fault')
+    if (step.kind === 'fault' && step.flap) {
+      // Applied and healed in turns within the step, healed at its end: one window over it.
+      const end = (result.steps[i]?.end ?? result.end) * 1000;
+      for (const unit of faultUnits(step.fault)) close({ unit, fromMs: t }, end);
+    } else if (step.kind === 'fault')
       for (const unit of faultUnits(step.fault)) active.push({ unit, fromMs: t });
     if (step.kind === 'heal') {
       const healed = active.filter((a) => healMatches(step.heal, a.unit));

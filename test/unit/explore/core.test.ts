@@ -9,6 +9,7 @@ import { loadedFor, scenarioData } from '../../../src/explore/run';
 import { drawSchedule, scheduleSteps, type Schedule } from '../../../src/explore/schedule';
 import { shrink } from '../../../src/explore/shrink';
 import { exploreContext, exploreFaults } from '../../../src/explore/draw';
+import { faultWindows } from '../../../src/explore/windows';
 import { fsSource } from '../../../src/keepalived/fs-source';
 import type { ScenarioResult } from '../../../src/run/result';
 import type { VipSample } from '../../../src/run/driver';
@@ -197,6 +198,31 @@ describe('invariants', () => {
       { switchovers: [sw] } as Partial<ScenarioResult>,
     );
     expect(names(lossy)).not.toContain('no-spurious-switchover');
+  });
+});
+
+describe('fault windows', () => {
+  test('from the step times: heals close what they match, a flap spans its step, the rest ends at the rollback', () => {
+    const e = evidence(
+      [
+        { fault: 'power-off', node: 'server01' },
+        { fault: 'loss', node: 'server03', rate: 0.5, flap: { every: '1s', times: 2 } },
+        { heal: 'power-off', node: 'server01' },
+        { fault: 'block-vrrp', node: 'server03' },
+      ],
+      [1000, 2000, 6000, 7000],
+      [],
+      {
+        rollback: [{ fault: 'block-vrrp both on server03', at: 9, ok: true }],
+      },
+    );
+    e.result.steps[1] = { ...e.result.steps[1]!, end: 6 };
+    const w = faultWindows(e.scenario, e.result).map((x) => [x.kind, x.fromMs, x.toMs, x.effects]);
+    expect(w).toEqual([
+      ['power-off', 1000, 6000, ['node']],
+      ['loss', 2000, 6000, ['links', 'timing']],
+      ['block-vrrp', 7000, 9000, ['links']],
+    ]);
   });
 });
 
