@@ -5,6 +5,7 @@
  * 0 none found, 1 a violation, 2 bad input. A progress line on a terminal.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../clock';
@@ -21,6 +22,7 @@ import { writeFileAtomic } from '../report/run-directory';
 import { parseDuration } from '../scenario/duration';
 import type { CommandContext } from './context';
 import { EXIT } from './exit-codes';
+import { workerScript, workerSource } from './explore-pool';
 import { parseJitter, parseSeed } from './run';
 
 export const EXPLORE_BAD_OPTION = 'EXPLORE_BAD_OPTION';
@@ -68,6 +70,7 @@ interface ExploreCliOptions {
   faults?: string[];
   invariants?: string[];
   jitter: number;
+  workers?: number;
   out?: string;
   json?: boolean;
 }
@@ -98,9 +101,17 @@ async function exploreAction(ctx: CommandContext, file: string, o: ExploreCliOpt
     invariants: invariantsOf(o.invariants),
   };
   let last = 0;
+  const script = workerScript();
+  const workers = o.workers ?? (script ? Math.min(4, os.availableParallelism()) : 1);
+  const faults = o.faults ?? null;
+  const source =
+    script && workers > 1
+      ? workerSource(script, workers, { ...settings, file, faults })
+      : undefined;
   const outcome = await explore(base, {
     ...settings,
-    faults: o.faults ?? null,
+    faults,
+    ...(source ? { source } : {}),
     createDriver: createSimDriver,
     clock: systemClock,
     onProgress: (p) => {
@@ -148,6 +159,11 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
       'seeded jitter per timer and packet, ms',
       parseJitter,
       DEFAULT_EXPLORE_JITTER_MS,
+    )
+    .option(
+      '--workers <n>',
+      'worker threads for the runs (default: the cores, up to 4; the outcome is the same)',
+      parseCount(64),
     )
     .option('--out <dir>', 'write explore.json, explore.md and violations/ here')
     .option('--json', 'print explore.json')
