@@ -6,6 +6,7 @@ import type { CliIO } from './io';
 import type { CommandContext } from './context';
 import { registerConfCommands } from './conf';
 import { registerAnalyzeCommand } from './analyze';
+import { registerExploreCommand } from './explore';
 import { registerLabCommands } from './lab';
 import { registerFaultCommands } from './fault';
 import { registerReportCommand } from './report';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerConfCommands(program, ctx);
   registerAnalyzeCommand(program, ctx);
   registerLabCommands(program, ctx);
+  registerExploreCommand(program, ctx);
   registerFaultCommands(program, ctx);
   registerReportCommand(program, ctx);
   registerRunCommand(program, ctx);

@@ -24,10 +24,18 @@ export const DEFAULT_DRIVER: DriverName = 'docker';
 /** Where SIGINT/SIGTERM are subscribed (a process, or a fake in tests). */
 export type SignalSource = Pick<NodeJS.Process, 'on' | 'off'>;
 
-function parseSeed(value: string): number {
+export function parseSeed(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffffffff)
     throw new InvalidArgumentError('the seed is an integer from 0 to 4294967295');
   return Number(value);
+}
+
+/** A jitter in ms: a number from 0 to 1000 (`--jitter 1`). */
+export function parseJitter(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1000)
+    throw new InvalidArgumentError('the jitter is a number of ms from 0 to 1000');
+  return n;
 }
 
 function parseDriver(value: string): DriverName {
@@ -39,6 +47,7 @@ function parseDriver(value: string): DriverName {
 interface RunOptions {
   driver: DriverName;
   seed: number;
+  jitter?: number;
   json?: boolean;
   out?: string;
   baseline?: string;
@@ -92,6 +101,11 @@ export function registerRunCommand(
     .argument('<paths...>', 'scenario files, or folders of *.yaml')
     .option('--driver <driver>', 'docker or sim', parseDriver, DEFAULT_DRIVER)
     .option('--seed <n>', 'seed of the simulator (and of any randomness)', parseSeed, 1)
+    .option(
+      '--jitter <ms>',
+      'sim: up to this much seeded jitter per timer and packet, ms (default 0; replays a chaos explore finding)',
+      parseJitter,
+    )
     .option('--json', 'print the result as JSON')
     .option(
       '--out <dir>',
@@ -118,6 +132,7 @@ export function registerRunCommand(
         paths,
         driver: drivers[options.driver],
         seed: options.seed,
+        ...(options.jitter !== undefined ? { jitterMs: options.jitter } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
         ...(options.out !== undefined ? { out: options.out } : {}),
         ...(options.baseline !== undefined

@@ -9,6 +9,7 @@
  * the node's timers (and what they send) late by a seeded draw.
  */
 import { z } from 'zod';
+import { oneWebNode, pick } from './explore-draw';
 import { inNode } from './steps';
 import { defineFault } from './types';
 
@@ -31,6 +32,13 @@ export const cpuStarve = defineFault({
   },
   normalise: (s): { cpus: number } => ({ cpus: s.cpus ?? 0.02 }),
   healParams: (): { cpus: number } => ({ cpus: 1 }),
+  explore: {
+    effects: ['timing'],
+    draw: (rng, ctx) => {
+      const target = oneWebNode(rng, ctx);
+      return target && { ...target, cpus: pick(rng, [0.01, 0.02, 0.05, 0.2]) };
+    },
+  },
   describe: (f) => `cpu-starve ${f.nodes.join(', ')} to ${f.cpus} CPU`,
   docker: {
     roles: ['web'],

@@ -9,7 +9,8 @@
  * `protocol` changes nothing there.
  */
 import { formatDuration, parseDuration } from '../scenario/duration';
-import type { Direction } from '../scenario/primitives';
+import { DIRECTIONS, type Direction } from '../scenario/primitives';
+import { msText, oneWebNode, pick } from './explore-draw';
 import { duration } from '../scenario/primitives';
 import {
   chains,
@@ -119,6 +120,21 @@ export const delay = defineFault({
   }),
   describe: (f) =>
     `delay ${formatDuration(f.latencyMs)}${f.jitterMs > 0 ? ` (jitter ${formatDuration(f.jitterMs)})` : ''}${f.protocol === 'vrrp' ? ' of VRRP' : ''}${f.direction === 'out' ? '' : ` (${f.direction})`} on ${f.nodes.join(', ')}`,
+  // From a few ms to past Master_Down_Interval (4 s); a jitter in half the draws.
+  explore: {
+    effects: ['links', 'timing'],
+    draw: (rng, ctx) => {
+      const target = oneWebNode(rng, ctx);
+      if (!target) return null;
+      const jitter = rng.chance(0.5) ? { jitter: msText(rng.int(1, 500)) } : {};
+      return {
+        ...target,
+        latency: msText(rng.int(5, 4000)),
+        ...jitter,
+        direction: pick(rng, DIRECTIONS),
+      };
+    },
+  },
   docker: {
     roles: ['web'],
     how: "iptables NFQUEUE (OUTPUT, INPUT or both; all or VRRP only) to the image's chaos-delayq, which holds each packet, then accepts it",

@@ -4,6 +4,7 @@
  */
 import { nodeList } from '../scenario/primitives';
 import { z } from 'zod';
+import { oneWebNode } from './explore-draw';
 import { deleteAll, exec, inNode, insertAll, type Rule } from './steps';
 import { defineFault, type DockerAction, type FaultLab, type FaultStep } from './types';
 
@@ -25,6 +26,7 @@ export const networkDown = defineFault({
         exec('ip', 'route', 'replace', 'default', 'via', lab.gateway, 'dev', 'eth0'),
       ]),
   },
+  explore: { effects: ['node', 'links'], draw: oneWebNode },
   sim: {
     how: 'the link goes down: nothing in or out, VIPs stay configured (as Linux keeps them)',
     apply: (u, sim) => u.nodes.forEach((n) => sim.linkDown(n)),
@@ -72,6 +74,18 @@ export const partition = defineFault({
       f.between.flat().some((n) => lab.nodes.find((x) => x.name === n)?.role === 'web')
         ? null
         : `partition ${f.between[0].join(',')} | ${f.between[1].join(',')}: one side needs a web node (iptables runs in web nodes only)`,
+  },
+  // The web nodes in two non-empty sides, at random.
+  explore: {
+    effects: ['links'],
+    draw: (rng, ctx) => {
+      if (ctx.web.length < 2) return null;
+      const sides: [string[], string[]] = [[], []];
+      const order = ctx.web.map((n) => ({ n, k: rng.next() })).sort((a, b) => a.k - b.k);
+      const cut = rng.int(1, order.length - 1);
+      order.forEach(({ n }, i) => sides[i < cut ? 0 : 1].push(n));
+      return { between: sides };
+    },
   },
   sim: {
     how: 'no packet between the two sets, in either direction',

@@ -19,7 +19,9 @@ import {
   type Protocol,
   type Rule,
 } from './steps';
+import { oneWebNode, pick } from './explore-draw';
 import { defineFault } from './types';
+import { DIRECTIONS } from '../scenario/primitives';
 
 const COMMENT = 'chaos-loss';
 
@@ -59,6 +61,15 @@ export const loss = defineFault({
   healParams: (): LossParams => ({ rate: 0, direction: 'both', protocol: 'all' }),
   describe: (f) =>
     `loss ${f.rate}${f.protocol === 'vrrp' ? ' of VRRP' : ''}${f.direction === 'out' ? '' : ` (${f.direction})`} on ${f.nodes.join(', ')}`,
+  // A rate from a light loss to all of it, in hundredths; the simulator carries only VRRP, so
+  // protocol is left at its default.
+  explore: {
+    effects: ['links', 'timing'],
+    draw: (rng, ctx) => {
+      const target = oneWebNode(rng, ctx);
+      return target && { ...target, rate: rng.int(5, 100) / 100, direction: pick(rng, DIRECTIONS) };
+    },
+  },
   docker: {
     roles: ['web'],
     how: "iptables' statistic match drops the share at random (INPUT, OUTPUT or both; all or VRRP only)",

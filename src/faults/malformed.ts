@@ -20,6 +20,7 @@ import {
   type MalformedKind,
 } from '../vrrp/malformed';
 import { nodeName } from '../scenario/primitives';
+import { pick } from './explore-draw';
 import { inLab } from './rogue';
 import { defineFault, type DockerAction, type FaultLab, type RogueSpec } from './types';
 
@@ -113,6 +114,17 @@ export const malformedAdverts = defineFault({
         message: `the sender's address ${s.address} is in use (${taken ?? 'the gateway'})`,
       });
     return { rogue, pps: s.pps ?? 100, floodKind: s.kind ?? 'mixed' };
+  },
+  // A flood of its VRID silences the master (a switchover may be right); the simulator's events
+  // grow with pps, so explore keeps to the low rates.
+  explore: {
+    effects: ['timing'],
+    draw: (rng, ctx) => ({
+      rogue: ctx.freshName('malformed'),
+      address: ctx.freeAddress(),
+      pps: pick(rng, [10, 50, 100]),
+      kind: pick(rng, [...MALFORMED_KINDS, 'mixed']),
+    }),
   },
   describe: (f) =>
     `malformed-adverts ${f.rogue.name} (${f.rogue.address}, ${f.pps} pps, ${f.floodKind})`,

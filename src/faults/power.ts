@@ -2,6 +2,7 @@
  * The node as a whole: power-off (the course's "pull the plug") and pause (every process
  * frozen, the link still up).
  */
+import { oneWebNode } from './explore-draw';
 import { inNode } from './steps';
 import { defineFault } from './types';
 
@@ -18,6 +19,7 @@ export const powerOff = defineFault({
     apply: (u) => inNode(u, [{ do: 'kill' }]),
     heal: (u) => inNode(u, [{ do: 'start' }, { do: 'wait-ready' }]),
   },
+  explore: { effects: ['node'], draw: oneWebNode },
   sim: {
     how: 'the node stops at once: no adverts, VIPs gone with it; power-on boots it again',
     apply: (u, sim) => u.nodes.forEach((n) => sim.powerOff(n)),

@@ -3,6 +3,7 @@
  * which a vrrp_script check_nginx releases the VIP), or stop the VRRP daemon gracefully (it
  * sends priority 0, so the backup takes over after Skew_Time instead of Master_Down_Interval).
  */
+import { oneWebNode } from './explore-draw';
 import { z } from 'zod';
 import { InputError } from '../errors';
 import { exec, inNode, sh } from './steps';
@@ -64,6 +65,8 @@ export const killProcess = defineFault({
   normalise: (s) => ({ process: s.process ?? 'nginx' }),
   healParams: (h) => ({ process: (h.options?.process as string | undefined) ?? 'nginx' }),
   describe: (f) => `kill-process ${f.process} on ${f.nodes.join(', ')}`,
+  // nginx (the default): what the client needs and what the course's track scripts check.
+  explore: { effects: ['node'], draw: oneWebNode },
   docker: {
     roles: ['web'],
     how: 'SIGKILL a process by name (default nginx, via nginx-stop); heal starts nginx or VRRP again',
@@ -86,6 +89,7 @@ export const gracefulStop = defineFault({
   vrrpTargets: true,
   options: {},
   describe: (f) => `graceful-stop ${f.nodes.join(', ')}`,
+  explore: { effects: ['node'], draw: oneWebNode },
   docker: {
     roles: ['web'],
     how: 'stop VRRP gracefully (SIGTERM: priority 0 sent, VIP removed); heal: vrrp-start',

@@ -13,11 +13,13 @@ import { inSubnet, parseCidr } from '../scenario/cidr';
 import { parseDuration } from '../scenario/duration';
 import { duration, nodeName } from '../scenario/primitives';
 import type { IssuePath, PathIssue } from '../scenario/path-issue';
+import type { SeededRng } from '../sim/rng';
 import type { SimNodeSpec } from '../sim/simulator';
 import { instanceConfig, type InstanceConfig } from '../vrrp/config';
 import {
   defineFault,
   type DockerAction,
+  type ExploreContext,
   type FaultLab,
   type NormaliseContext,
   type RogueSpec,
@@ -147,6 +149,19 @@ const router = {
   advertInt: duration.optional().describe('Advert interval (default 1s)'),
 };
 
+/**
+ * A foreign router for `chaos explore`: a fresh name and address, the lab's password in most
+ * draws (so that the lab's routers accept its adverts), none in the others.
+ */
+function drawRouter(
+  rng: SeededRng,
+  ctx: ExploreContext,
+  base: string,
+): { rogue: string; address: string; password?: string } {
+  const password = ctx.password !== null && !rng.chance(0.2) ? { password: ctx.password } : {};
+  return { rogue: ctx.freshName(base), address: ctx.freeAddress(), ...password };
+}
+
 export const rogueAdvert = defineFault({
   kind: 'rogue-advert',
   healName: 'remove-rogue',
@@ -169,6 +184,11 @@ export const rogueAdvert = defineFault({
     const rogue = routerSpec(s, { name: 'rogue', priority: 254, vrid: s.vrid ?? ctx.lab.vrid });
     inLab(ctx, 'address', rogue.address, "the rogue's address");
     return { rogue };
+  },
+  // The lab's VRID (another is vrid-collision's or nobody's business), any priority but 255.
+  explore: {
+    effects: ['links'],
+    draw: (rng, ctx) => ({ ...drawRouter(rng, ctx, 'rogue'), priority: rng.int(1, 254) }),
   },
   describe: ({ rogue: r }) =>
     `rogue-advert ${r.name} (${r.address}, priority ${r.priority}, ${r.password === null ? 'no auth' : `password ${r.password}`})`,
@@ -204,6 +224,14 @@ export const vridCollision = defineFault({
   describe: ({ rogue: r }) =>
     `vrid-collision ${r.name} (${r.address}, VRID ${r.vrid}, VIP ${r.vip ?? '?'}, priority ${r.priority})`,
   check: sameNameOnce,
+  explore: {
+    effects: ['links'],
+    draw: (rng, ctx) => ({
+      ...drawRouter(rng, ctx, 'other-team'),
+      vip: ctx.freeAddress(),
+      priority: rng.int(1, 254),
+    }),
+  },
   docker: {
     ...foreignDocker,
     how: "a chaos-vrrpd container on the lab network advertising the lab's VRID for its own VIP; heal removes it",

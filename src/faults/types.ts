@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { SimFaultTarget } from '../sim/fault-target';
+import type { SeededRng } from '../sim/rng';
 import type { SimNodeSpec } from '../sim/simulator';
 import type { IssuePath, PathIssue } from '../scenario/path-issue';
 
@@ -147,6 +148,41 @@ export interface SimPart<S> {
   ): { processes?: { node: string; name: string }[]; nodes?: SimNodeSpec[] };
 }
 
+/** What `chaos explore` gives a fault to draw one of its steps from (src/explore). */
+export interface ExploreContext {
+  lab: FaultLab;
+  /** The lab's web nodes (they run VRRP): what explored faults target. */
+  web: readonly string[];
+  /** The web nodes' PASS password (the first web node's), or null without authentication. */
+  password: string | null;
+  /** An address of the subnet no node or earlier drawn router uses (a new one each call). */
+  freeAddress(): string;
+  /** `base`, or `base-2`, `base-3`... when an earlier draw of this run took it. */
+  freshName(base: string): string;
+}
+
+/**
+ * What a fault does to the lab, as `chaos explore`'s invariants see it (docs/explore.md):
+ * `node`: its targets cannot hold or serve the VIP while it lasts (down, stopped, cut off, the
+ * checked process gone); `links`: VRRP between the nodes is cut or foreign routers speak (two
+ * masters may be right); `timing`: adverts late or lost at random (a switchover may be right, a
+ * takeover may be late).
+ */
+export type FaultEffect = 'node' | 'links' | 'timing';
+export const FAULT_EFFECTS: readonly FaultEffect[] = ['node', 'links', 'timing'];
+
+/** How `chaos explore` draws this fault (see docs/explore.md). */
+export interface ExplorePart {
+  /** What it does to the lab (default all three: the invariants excuse the most). */
+  effects?: readonly FaultEffect[];
+  /**
+   * One step of this fault in file form, without `fault:` (targets and options as a scenario
+   * file writes them: `{ node: 'server01', rate: 0.3 }`), drawn from `rng`; null when it cannot
+   * be drawn in this lab.
+   */
+  draw: (rng: SeededRng, ctx: ExploreContext) => Record<string, unknown> | null;
+}
+
 export interface FaultDefinition<
   K extends string,
   T extends TargetKind,
@@ -184,6 +220,11 @@ export interface FaultDefinition<
     labNodes: readonly string[],
   ): PathIssue[];
   docker: DockerPart<SpecOf<K, T, P>>;
+  /**
+   * How `chaos explore` draws it; without it, a node fault whose options all have defaults is
+   * drawn on one web node with them, any other is not explored (src/explore/draw.ts).
+   */
+  explore?: ExplorePart;
   /** The simulator's model of it, or why it has none (refused before the run). */
   sim: SimPart<SpecOf<K, T, P>> | { unsupported: string };
 }

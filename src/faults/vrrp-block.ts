@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { DIRECTIONS, direction, type Direction } from '../scenario/primitives';
 import { VRRP_GROUP, VRRP_PROTO, deleteAll, directed, inNode, insertAll, chains } from './steps';
-import { defineFault, type HealSpec } from './types';
+import { oneWebNode, pick } from './explore-draw';
+import { defineFault, type ExplorePart, type HealSpec } from './types';
 
 const multicastRules = [
   ['INPUT', '-d', VRRP_GROUP, '-p', VRRP_PROTO, '-j', 'DROP'],
@@ -33,6 +34,15 @@ const healBoth = (h: HealSpec): { direction: Direction } => ({
 const describeBlock = (f: { kind: string; direction: Direction; nodes: string[] }): string =>
   `${f.kind} ${f.direction} on ${f.nodes.join(', ')}`;
 
+/** One web node, one direction. */
+const exploreBlock: ExplorePart = {
+  effects: ['links'],
+  draw: (rng, ctx) => {
+    const target = oneWebNode(rng, ctx);
+    return target && { ...target, direction: pick(rng, DIRECTIONS) };
+  },
+};
+
 export const blockMulticast = defineFault({
   kind: 'block-multicast',
   healName: 'unblock-multicast',
@@ -44,6 +54,7 @@ export const blockMulticast = defineFault({
   normalise: (s) => ({ direction: s.direction ?? 'in' }),
   healParams: healBoth,
   describe: (f) => describeBlock(f),
+  explore: exploreBlock,
   docker: {
     roles: ['web'],
     how: `iptables drops VRRP (protocol 112) to ${VRRP_GROUP} on receipt (INPUT; or out, both): split brain`,
@@ -85,6 +96,7 @@ export const blockVrrp = defineFault({
   normalise: (s) => ({ direction: s.direction ?? 'both' }),
   healParams: healBoth,
   describe: (f) => describeBlock(f),
+  explore: exploreBlock,
   docker: {
     roles: ['web'],
     how: `iptables drops all VRRP (protocol ${VRRP_PROTO}, unicast too), in, out or both`,

@@ -113,6 +113,12 @@ export interface DriverOptions {
    * Docker ignores it.
    */
   lanLatencyMs?: number;
+  /**
+   * The simulator: up to this much seeded jitter per router timer and per packet, ms (default
+   * 0: exact, as every simulated result so far). `chaos explore` sets 1 ms, so that races real
+   * nodes have (two timers expiring together) go either way. Docker ignores it.
+   */
+  jitterMs?: number;
 }
 
 export type DriverFactory = (loaded: LoadedScenario, options: DriverOptions) => Driver;

@@ -74,6 +74,8 @@ export interface SuiteOptions {
   actionLatencyMs?: number;
   sampleLatencyMs?: number;
   lanLatencyMs?: number;
+  /** The simulator's jitter per timer and packet (DriverOptions' jitterMs; `chaos explore`'s findings). */
+  jitterMs?: number;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -178,18 +180,20 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
     );
 }
 
-/** The scenarios run, in lab groups, until the signal aborts; results in file order. */
+/** What each scenario's driver is given: the seed and the simulator's options. */
 function driverOptions(options: SuiteOptions): DriverOptions {
-  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs, lanLatencyMs } = options;
+  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs, lanLatencyMs, jitterMs } = options;
   return {
     seed,
     ...(lanLatencyMs === undefined ? {} : { lanLatencyMs }),
     ...(leadInMs === undefined ? {} : { leadInMs }),
     ...(actionLatencyMs === undefined ? {} : { actionLatencyMs }),
     ...(sampleLatencyMs === undefined ? {} : { sampleLatencyMs }),
+    ...(jitterMs === undefined ? {} : { jitterMs }),
   };
 }
 
+/** The scenarios run, in lab groups, until the signal aborts; results in file order. */
 async function runAll(
   kit: DriverKit,
   loaded: readonly LoadedScenario[],

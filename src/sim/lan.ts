@@ -7,6 +7,7 @@
  */
 import { isMulticast } from '../vrrp/ipv4';
 import type { VirtualClock } from './clock';
+import type { Jitter } from './jitter';
 import { DelayLines, type LineDirection } from './delay-lines';
 import type { NodeRuntime, SimNodes } from './nodes';
 import type { PacketFilter } from './packet-filters';
@@ -19,6 +20,8 @@ export class SimLan {
   private readonly lossRate = new Map<string, number>();
   private readonly ingressLossRate = new Map<string, number>();
   private readonly delays: DelayLines;
+  /** Per-copy arrival jitter (set by the simulator; none by default). */
+  jitter: Jitter | null = null;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -145,7 +148,13 @@ export class SimLan {
     }
     const arrive = now + this.latencyMs;
     const direct = targets.filter((t) => !this.delays.has(t.node.spec.name, 'in'));
-    if (direct.length > 0) this.queue.push(arrive, { kind: 'deliver', targets: direct, datagram });
+    const jitter = this.jitter && this.jitter.maxMs > 0 ? this.jitter : null;
+    if (jitter)
+      // Each copy on its own: two receivers of one multicast advert may hear it in either order.
+      for (const t of direct)
+        this.queue.push(arrive + jitter.draw(), { kind: 'deliver', targets: [t], datagram });
+    else if (direct.length > 0)
+      this.queue.push(arrive, { kind: 'deliver', targets: direct, datagram });
     // A receiver's ingress delay holds its copy from when it arrives.
     for (const t of targets.filter((x) => !direct.includes(x))) {
       const deliver = (): void =>

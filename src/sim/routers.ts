@@ -13,6 +13,7 @@ import {
 } from '../vrrp/state-machine';
 import type { VirtualClock } from './clock';
 import { drawLateness } from './cpu-lateness';
+import type { Jitter } from './jitter';
 import type { SimLan } from './lan';
 import type { SeededRng } from './rng';
 import { resetNode, scriptOutcome, type NodeRuntime } from './nodes';
@@ -29,6 +30,8 @@ export class SimRouters {
     private readonly scriptLatencyMs: number,
     /** Draws the lateness of a CPU-starved node's timers. */
     private readonly rng: SeededRng,
+    /** Per-timer jitter (none unless the simulator was given jitterMs). */
+    private readonly jitter: Jitter | null = null,
   ) {}
 
   /** The node powers on: its routers start (and see the link down if it is). */
@@ -98,8 +101,10 @@ export class SimRouters {
     const name = n.spec.name;
     switch (fx.kind) {
       case 'set-timer': {
-        // A starved node's timer fires late; the state machine then sees the late time.
-        const at = n.cpu ? fx.at + drawLateness(n.cpu, this.rng) : fx.at;
+        // A starved node's timer fires late (the state machine then sees the late time), and
+        // every timer by up to the jitter when the simulator has one.
+        const late = n.cpu ? fx.at + drawLateness(n.cpu, this.rng) : fx.at;
+        const at = this.jitter ? late + this.jitter.draw() : late;
         n.timers.set(`${instance}|${fx.timer}`, at);
         this.queue.push(at, {
           kind: 'timer',

@@ -15,6 +15,7 @@ import { VirtualClock } from './clock';
 import { starvedLateness } from './cpu-lateness';
 import { EventQueue } from './event-queue';
 import { SimFlood } from './flood';
+import { Jitter } from './jitter';
 import type { SimFaultTarget } from './fault-target';
 import { SimLan } from './lan';
 import { SimNodes, resetNode, type NodeRuntime, type SimNodeSpec } from './nodes';
@@ -44,6 +45,8 @@ export interface SimOptions {
   latencyMs?: number;
   /** How long a track script takes to answer, ms (default 0). */
   scriptLatencyMs?: number;
+  /** Up to this much seeded jitter per router timer and per packet copy, ms (default 0: exact). */
+  jitterMs?: number;
 }
 
 export class Simulator implements SimFaultTarget, SimRecorder {
@@ -62,7 +65,9 @@ export class Simulator implements SimFaultTarget, SimRecorder {
 
   constructor(opts: SimOptions) {
     const rng = new SeededRng(opts.seed);
+    const jitter = new Jitter(opts.seed, opts.jitterMs ?? 0);
     this.lan = new SimLan(this.clock, rng, this.queue, this.nodes, this, opts.latencyMs ?? 0);
+    this.lan.jitter = jitter;
     this.routers = new SimRouters(
       this.clock,
       this.queue,
@@ -70,6 +75,7 @@ export class Simulator implements SimFaultTarget, SimRecorder {
       this,
       opts.scriptLatencyMs ?? 0,
       rng,
+      jitter,
     );
     for (const spec of opts.nodes) {
       const node = this.nodes.add(spec);

@@ -124,7 +124,12 @@ export class SimDriver implements Driver {
     const extra = new Map(prepared.flatMap((x) => x.nodes ?? []).map((n) => [n.name, n]));
     this.rogues = [...extra.keys()];
     nodes.push(...extra.values());
-    this.sim = new Simulator({ seed: options.seed, nodes, latencyMs: options.lanLatencyMs ?? 0 });
+    this.sim = new Simulator({
+      seed: options.seed,
+      nodes,
+      latencyMs: options.lanLatencyMs ?? 0,
+      jitterMs: options.jitterMs ?? 0,
+    });
     this.faults = this.faultContext();
   }
 
