@@ -143,10 +143,12 @@ describeWithDocker('delay on Docker (NFQUEUE and chaos-delayq), measured on the 
       `delay e2e 500 ms: onset interval ${gaps[onset]!.toFixed(1)} ms; server03 first advert ${((takeover[0]?.time ?? NaN) - lastOnTime) * 1000} ms after the last on time, ${takeover.length} adverts, last ${(((takeover.at(-1)?.time ?? NaN) - firstLate) * 1000).toFixed(1)} ms after the first late one\n`,
     );
     expect(Math.abs(gaps[onset]! - (ADVERT_MS + 500))).toBeLessThanOrEqual(5);
-    // server03 became master (it advertises) Master_Down_Interval after the last advert on time.
+    // server03 became master (it advertises) Master_Down_Interval after the last advert on time:
+    // 0.7 ms off on a quiet machine, up to 20 ms late with other jobs on both cores; 30 ms
+    // still tells it from the 500 ms the delay adds.
     expect(takeover.length).toBeGreaterThan(0);
     expect(Math.abs((takeover[0]!.time - lastOnTime) * 1000 - MASTER_DOWN_MS)).toBeLessThanOrEqual(
-      10,
+      30,
     );
     // Both advertised as master until the late adverts (priority 200) arrived: then it stopped.
     expect(takeover.every((a) => a.time < firstLate + 0.05)).toBe(true);
