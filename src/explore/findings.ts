@@ -109,7 +109,11 @@ export function exploreFiles(
   const files: Record<string, string> = out.findings.length > 0 ? { ...configs } : {};
   for (const f of out.findings) {
     const file = findingFile(f);
-    const body = stringify(findingScenario(base, f, lab), { lineWidth: 0 });
+    // No anchors: a heal repeats its fault's targets in full, as a person writes them.
+    const body = stringify(findingScenario(base, f, lab), {
+      lineWidth: 0,
+      aliasDuplicateObjects: false,
+    });
     files[file] = `${header(f, settings, file)}${body}`;
   }
   const doc = exploreDocument(base, settings, out);
