@@ -24,11 +24,18 @@ export interface TimelineOptions {
 export interface CaptureSource {
   /** The `source` index its observations carry. */
   index: number;
+  /** The path, or `-` for standard input. */
   path: string;
+  format: 'pcap' | 'pcapng';
+  /** The link type of the (first) interface. */
   linkType: number;
+  /** Every interface's link type (pcapng may describe several; classic pcap has one). */
+  linkTypes: number[];
   packets: number;
   /** true for nanosecond-resolution files. */
   nanosecond: boolean;
+  /** The input stopped inside its last record: what and where (the rest was analysed). */
+  truncated: string | null;
 }
 
 /** The same shape as the observation: an advert of the timeline. */

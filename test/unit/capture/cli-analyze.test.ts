@@ -125,7 +125,6 @@ Decode errors: none
 
   const reference = (): Buffer => fs.readFileSync(referencePcap('poweroff-master.pcap'));
   it.each([
-    { name: 'truncated pcap', make: () => reference().subarray(0, 1000), code: 'PCAP_TRUNCATED' },
     {
       name: 'not a pcap',
       make: () => Buffer.from('{"this": "is json"}\n'),
@@ -139,6 +138,19 @@ Decode errors: none
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
     expect(result.err).toContain(`(${code})`);
+    expect(result.err).toContain(file);
+  });
+
+  it('a truncated capture: the rest analysed, exit 0, the cut record on stderr', async () => {
+    const file = tmp.file('truncated.pcap');
+    fs.writeFileSync(file, reference().subarray(0, 1000));
+    const result = await run('analyze', file);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^\d+ packets from 1 file/);
+    expect(result.err).toMatch(
+      /warning: .*truncated pcap file: ends inside record \d+ at offset \d+/,
+    );
+    expect(result.err).toContain('(PCAP_TRUNCATED)');
     expect(result.err).toContain(file);
   });
 
