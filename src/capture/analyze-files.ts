@@ -3,7 +3,7 @@
  * analyse the merged timeline (pure). The scenario runner and the benchmark call this.
  */
 import { InputError } from '../errors';
-import { observeFrame } from './frame';
+import { FrameObserver } from './frame-observer';
 import type { Observation } from './frame';
 import { SUPPORTED_LINKTYPES, linkTypeName } from './link';
 import { readCapture } from './pcap-file';
@@ -32,6 +32,7 @@ export async function observePcapFiles(
   const sources: CaptureSource[] = [];
   for (const [index, path] of paths.entries()) {
     let checked = -1;
+    const observer = new FrameObserver();
     const info = await readCapture(
       path,
       (record) => {
@@ -40,7 +41,13 @@ export async function observePcapFiles(
           checked = record.linkType;
         }
         observations.push(
-          observeFrame(record.linkType, record.data, record.timestampSeconds, index, record.frame),
+          observer.observe(
+            record.linkType,
+            record.data,
+            record.timestampSeconds,
+            index,
+            record.frame,
+          ),
         );
       },
       opts,
