@@ -70,6 +70,9 @@ export interface CaptureSummary {
   truncated: TruncatedRecord | null;
 }
 
+/** More than the longest classic record (pcapng blocks may be longer: they take the slow way). */
+const SPLICE = PCAP_MAX_RECORD_LENGTH + 64;
+
 type Format =
   { kind: 'pcap'; header: PcapHeader; divisor: number; limit: number } | { kind: 'pcapng' };
 
@@ -101,26 +104,38 @@ export class CaptureParser {
 
   /** Parse as much of `chunk` (and what was left of the previous one) as forms whole records. */
   push(chunk: Buffer): void {
-    let buf = chunk;
     if (this.pending !== null) {
-      buf = Buffer.concat([this.pending, chunk]);
+      // Finish the record cut by the last chunk's end on a copy of its octets and just enough
+      // of this chunk (a record is at most SPLICE octets), then parse the chunk in place.
+      const pending = this.pending;
       this.pending = null;
+      const joined = Buffer.concat([pending, chunk.subarray(0, SPLICE)]);
+      const at = this.parse(joined);
+      if (at < pending.length) {
+        // Still cut: the chunk was short, or the block is longer than SPLICE.
+        const rest = chunk.subarray(Math.min(chunk.length, SPLICE));
+        this.pending =
+          rest.length > 0 ? Buffer.concat([joined.subarray(at), rest]) : joined.subarray(at);
+        this.base += at;
+        return;
+      }
+      this.base += at;
+      chunk = chunk.subarray(at - pending.length);
     }
+    const at = this.parse(chunk);
+    if (at < chunk.length) this.pending = chunk.subarray(at);
+    this.base += at;
+  }
+
+  /** Parse the whole records at the start of `buf`; returns where the first incomplete one starts. */
+  private parse(buf: Buffer): number {
     let at = 0;
     if (this.format === null) {
-      if (buf.length < PCAP_GLOBAL_HEADER_LENGTH && !this.isPcapngStart(buf)) {
-        this.pending = buf;
-        return;
-      }
+      if (buf.length < PCAP_GLOBAL_HEADER_LENGTH && !this.isPcapngStart(buf)) return 0;
       at = this.start(buf);
-      if (at < 0) {
-        this.pending = buf;
-        return;
-      }
+      if (at < 0) return 0;
     }
-    at = this.format!.kind === 'pcap' ? this.pcapRecords(buf, at) : this.pcapngBlocks(buf, at);
-    if (at < buf.length) this.pending = buf.subarray(at);
-    this.base += at;
+    return this.format!.kind === 'pcap' ? this.pcapRecords(buf, at) : this.pcapngBlocks(buf, at);
   }
 
   /** The input ended: the summary, with the record the file stops inside of, if any. */

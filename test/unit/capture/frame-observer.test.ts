@@ -11,6 +11,7 @@ import {
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL2,
   LINKTYPE_RAW,
+  SLL_PACKET_MULTICAST,
 } from '../../../src/capture/link';
 import { NODE_A, NODE_B, Rng, T0, VIP, dockerMac, vrrpPacket } from './builders';
 
@@ -31,12 +32,17 @@ function frames(rng: Rng): { linkType: number; data: Uint8Array }[] {
     else if (kind === 2)
       out.push({
         linkType: LINKTYPE_LINUX_SLL2,
-        data: sll2Frame(ether.subarray(14), { src: dockerMac(src), etherType: ETHERTYPE_IPV4 }),
+        data: sll2Frame(ether.subarray(14), {
+          src: dockerMac(src),
+          etherType: ETHERTYPE_IPV4,
+          packetType: SLL_PACKET_MULTICAST,
+        }),
       });
     else if (kind === 3) {
       // One octet changed anywhere: a near-repeat that must not be taken for the original.
       const bad = Uint8Array.from(ether);
-      bad[rng.int(0, bad.length - 1)] ^= 1 << rng.int(0, 7);
+      const at = rng.int(0, bad.length - 1);
+      bad[at] = bad[at]! ^ (1 << rng.int(0, 7));
       out.push({ linkType: LINKTYPE_ETHERNET, data: bad });
     } else if (kind === 4)
       out.push({ linkType: LINKTYPE_ETHERNET, data: rng.bytes(rng.int(0, 80)) });
@@ -67,7 +73,7 @@ describe('FrameObserver', () => {
     const good = vrrpFrame(vrrpPacket({ src: NODE_A }), { src: NODE_A, id: 7 });
     expect(observer.observe(LINKTYPE_ETHERNET, good, T0, 0, 1).kind).toBe('advert');
     const bad = Uint8Array.from(good);
-    bad[14 + 10] ^= 0xff; // the IPv4 header checksum: skipped by the cache key, checked anew
+    bad[14 + 10] = bad[14 + 10]! ^ 0xff; // the IPv4 header checksum: skipped by the cache key, checked anew
     expect(observer.observe(LINKTYPE_ETHERNET, bad, T0 + 1, 0, 2)).toMatchObject({
       kind: 'error',
       code: 'IPV4_BAD_CHECKSUM',

@@ -248,7 +248,7 @@ describe('pcap reader: byte orders, resolutions, link types', () => {
     expect(result.switchovers).toHaveLength(1);
     expect(result.switchovers[0]).toMatchObject({ from: NODE_A, to: NODE_B, garpCount: garps });
     expect(result.switchovers[0]!.gapSeconds).toBeCloseTo(7.732831 - 4.123456, 6);
-    expect(result.vrids[0]?.adverts[0]?.srcMac).toBe(
+    expect(result.vrids[0]?.adverts?.[0]?.srcMac).toBe(
       linkType === LINKTYPE_RAW || linkType === LINKTYPE_IPV4 ? null : dockerMac(NODE_A),
     );
   });
