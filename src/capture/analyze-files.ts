@@ -72,6 +72,17 @@ async function* observations(
   };
 }
 
+const ABORTED = Symbol('aborted');
+
+/** Settles when `signal` aborts (never without one): a read waiting for input gives up. */
+function abortion(signal: AbortSignal | undefined): Promise<typeof ABORTED> {
+  return new Promise((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  });
+}
+
 interface Head {
   batches: AsyncGenerator<Observation[]>;
   batch: Observation[];
@@ -96,13 +107,18 @@ async function mergeCaptures(
   paths: readonly string[],
   stdin: Readable | undefined,
   sink: (o: Observation) => void,
-  stop: () => boolean = () => false,
+  signal?: AbortSignal,
 ): Promise<CaptureSource[]> {
   if (paths.length === 0) throw new InputError('PCAP_NO_FILES', 'no pcap file given');
   const sources: CaptureSource[] = [];
   if (paths.length === 1) {
     // One capture: each observation straight to the sink, so it dies young.
-    for await (const _ of observations(paths[0]!, 0, sources, stdin, sink)) if (stop()) break;
+    const chunks = observations(paths[0]!, 0, sources, stdin, sink);
+    const aborted = abortion(signal);
+    for (;;) {
+      const next = await Promise.race([chunks.next(), aborted]);
+      if (next === ABORTED || next.done === true) break;
+    }
     return sources.filter((s) => s !== undefined);
   }
   let heads: Head[] = [];
@@ -114,7 +130,7 @@ async function mergeCaptures(
     });
     if (head !== null) heads.push(head);
   }
-  while (heads.length > 0 && !stop()) {
+  while (heads.length > 0 && signal?.aborted !== true) {
     if (heads.length === 1) {
       // One capture left: its batches in order, no comparisons.
       const head = heads[0]!;
@@ -197,7 +213,7 @@ export async function followPcapFiles(
         lastPacket = { capture: o.time, real: now() };
         tell(builder.push(o));
       },
-      () => signal?.aborted === true,
+      signal,
     );
     return builder.finish(sources);
   } finally {

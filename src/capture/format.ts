@@ -2,7 +2,7 @@
  * The human-readable timeline `chaos analyze` prints. Pure: AnalysisResult in, text out.
  * Times are UTC.
  */
-import type { AnalysisResult, Switchover, VridTimeline } from './timeline';
+import type { AnalysisResult, Switchover, TimelineEvent, VridTimeline } from './timeline';
 
 /** `HH:MM:SS.mmm` (UTC) of seconds since the epoch. */
 export function formatClock(seconds: number): string {
@@ -92,4 +92,22 @@ export function formatAnalysis(result: AnalysisResult): string {
     lines.push(`  ${code} x${result.errors[code]}${where}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One line of `chaos analyze --follow`: an event as it happens. */
+export function formatEvent(e: TimelineEvent): string {
+  switch (e.kind) {
+    case 'master':
+      return `${formatClock(e.time)}  VRID ${e.vrid}  master ${e.router}${e.again ? ' (again, after its own silence)' : ''}`;
+    case 'switchover': {
+      const s = e.switchover;
+      return `${formatClock(s.at)}  VRID ${s.vrid}  switchover ${s.from} -> ${s.to}  gap ${s.gapSeconds.toFixed(4)} s  (${s.reason})`;
+    }
+    case 'split-brain-begins':
+      return `${formatClock(e.time)}  VRID ${e.vrid}  split brain begins  ${e.masters.join(' + ')}`;
+    case 'split-brain-ends':
+      return `${formatClock(e.end)}  VRID ${e.vrid}  split brain ends  ${(e.end - e.start).toFixed(4)} s  ${e.masters.join(' + ')}`;
+    case 'garp-burst':
+      return `${formatClock(e.burst.time)}  GARP burst  ${e.burst.senderMac}  ${e.burst.ip}  x${e.burst.count}`;
+  }
 }
