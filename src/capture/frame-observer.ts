@@ -3,7 +3,7 @@
  * again, differing only in the IPv4 identification and header checksum (and a host repeats
  * its ARP packets octet for octet), so a FrameObserver decodes each distinct frame once with
  * observeFrame and answers its repeats from a cache. A repeat is recognised by all its octets
- * but those four (compared, not only hashed); its IPv4 header checksum is verified anew. Every
+ * but those four (compared, not only keyed); its IPv4 header checksum is verified anew. Every
  * frame that is not a repeat of a well-formed advert or ARP packet, and every malformed one,
  * goes through observeFrame itself: the results are the same, only faster. Pure.
  */
@@ -32,17 +32,24 @@ function ipv4HeaderValid(buf: Uint8Array, at: number, length: number): boolean {
   return sum === 0xffff;
 }
 
-/** FNV-1a over the frame, the IPv4 identification and checksum (at `ipAt` + 4, + 10) left out. */
-function hashFrame(buf: Uint8Array, ipAt: number): number {
-  let h = 0x811c9dc5;
-  const skipId = ipAt + 4;
-  const skipSum = ipAt + 10;
-  for (let i = 0; i < buf.length; i++) {
-    if (ipAt >= 0 && (i === skipId || i === skipId + 1 || i === skipSum || i === skipSum + 1))
-      continue;
-    h = Math.imul(h ^ buf[i]!, 0x01000193);
-  }
-  return h >>> 0;
+function u32(buf: Uint8Array, at: number): number {
+  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}
+
+/**
+ * The cache key of a frame: for an advert (IPv4 header at `ipAt`) its source address and VRRP
+ * checksum (which covers the whole message), for an ARP packet (at `arpAt`) its sender and
+ * target addresses. Frames with the same key are compared octet by octet anyway.
+ */
+function advertKey(buf: Uint8Array, ipAt: number, headerLength: number): number {
+  const sum = ipAt + headerLength + 6;
+  const checksum = sum + 2 <= buf.length ? (buf[sum]! << 8) | buf[sum + 1]! : 0;
+  return u32(buf, ipAt + 12) * 65536 + checksum;
+}
+
+function arpKey(buf: Uint8Array, arpAt: number): number {
+  if (arpAt + 28 > buf.length) return buf.length;
+  return u32(buf, arpAt + 14) * 65536 + ((buf[arpAt + 26]! << 8) | buf[arpAt + 27]!);
 }
 
 function sameFrame(entry: Entry, linkType: number, buf: Uint8Array, ipAt: number): boolean {
@@ -119,6 +126,7 @@ export class FrameObserver {
     frame: number,
   ): Observation {
     let ipAt = -1;
+    let key: number;
     try {
       const l = locateLink(linkType, data, this.layout);
       if (l.etherType === ETHERTYPE_IPV4) {
@@ -131,17 +139,21 @@ export class FrameObserver {
           return observeFrame(linkType, data, time, source, frame);
         if (!ipv4HeaderValid(data, ipAt, headerLength))
           return observeFrame(linkType, data, time, source, frame);
-      } else if (l.etherType !== ETHERTYPE_ARP) {
+        key = advertKey(data, ipAt, headerLength);
+      } else if (l.etherType === ETHERTYPE_ARP) {
+        key = arpKey(data, l.payloadOffset);
+      } else {
         return { kind: 'ignored', time, source, frame };
       }
     } catch {
       return observeFrame(linkType, data, time, source, frame);
     }
-    return this.cached(linkType, data, ipAt, time, source, frame);
+    return this.cached(key, linkType, data, ipAt, time, source, frame);
   }
 
   /** A repeat from the cache, or observeFrame's answer (kept when it is an advert or ARP). */
   private cached(
+    key: number,
     linkType: number,
     data: Uint8Array,
     ipAt: number,
@@ -149,8 +161,7 @@ export class FrameObserver {
     source: number,
     frame: number,
   ): Observation {
-    const hash = hashFrame(data, ipAt);
-    const bucket = this.entries.get(hash);
+    const bucket = this.entries.get(key);
     if (bucket !== undefined) {
       for (const entry of bucket) {
         if (!sameFrame(entry, linkType, data, ipAt)) continue;
@@ -167,8 +178,8 @@ export class FrameObserver {
       this.size = 0;
     }
     const entry: Entry = { linkType, bytes: Uint8Array.from(data), ipAt, template: observed };
-    const list = this.entries.get(hash);
-    if (list === undefined) this.entries.set(hash, [entry]);
+    const list = this.entries.get(key);
+    if (list === undefined) this.entries.set(key, [entry]);
     else list.push(entry);
     this.size++;
     return observed;

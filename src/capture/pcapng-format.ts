@@ -142,26 +142,35 @@ function unitsOf(tsresol: number): number {
   return tsresol & 0x80 ? 2 ** (tsresol & 0x7f) : 10 ** tsresol;
 }
 
-/** A section header, its interfaces and records as one pcapng buffer. */
-export function encodePcapng(
+type Writers = {
+  w16: (b: Buffer, v: number, o: number) => number;
+  w32: (b: Buffer, v: number, o: number) => number;
+};
+
+function writers(le: boolean): Writers {
+  return {
+    w16: (b, v, o) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o)),
+    w32: (b, v, o) => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o)),
+  };
+}
+
+/** A section header block and one interface description block per interface. */
+export function encodePcapngHeader(
   interfaces: readonly PcapngWriteInterface[],
-  records: Iterable<PcapngWriteRecord>,
   byteOrder: ByteOrder = 'LE',
 ): Buffer {
   const le = byteOrder === 'LE';
+  const { w16, w32 } = writers(le);
   const parts: Buffer[] = [];
   const shb = Buffer.alloc(16);
-  if (le) shb.writeUInt32LE(PCAPNG_BYTE_ORDER_MAGIC, 0);
-  else shb.writeUInt32BE(PCAPNG_BYTE_ORDER_MAGIC, 0);
-  const w16 = (b: Buffer, v: number, o: number): number =>
-    le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o);
-  const w32 = (b: Buffer, v: number, o: number): number =>
-    le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o);
+  w32(shb, PCAPNG_BYTE_ORDER_MAGIC, 0);
   w16(shb, 1, 4); // major version (2)
   w16(shb, 0, 6); // minor version (2)
   shb.fill(0xff, 8, 16); // section length (8): unknown
   parts.push(block(PCAPNG_SHB, shb, le));
   for (const i of interfaces) {
+    // LinkType (2), reserved (2), SnapLen (4); if_tsresol (4 + 1, padded to 8); if_tsoffset
+    // (4 + 8); opt_endofopt (4).
     const idb = Buffer.alloc(8 + 8 + 12 + 4);
     w16(idb, i.linkType, 0);
     w32(idb, i.snapLength ?? 262144, 4);
@@ -172,23 +181,43 @@ export function encodePcapng(
     w16(idb, 8, 18);
     if (le) idb.writeBigInt64LE(BigInt(i.tsoffset ?? 0), 20);
     else idb.writeBigInt64BE(BigInt(i.tsoffset ?? 0), 20);
-    parts.push(block(PCAPNG_IDB, idb, le)); // the last 4 octets: opt_endofopt
+    parts.push(block(PCAPNG_IDB, idb, le));
   }
-  for (const r of records) {
-    const iface = interfaces[r.interfaceId ?? 0];
-    if (!iface) throw new InputError('PCAPNG_BAD_INTERFACE', `No interface ${r.interfaceId}`);
-    const units = BigInt(unitsOf(iface.tsresol ?? 6));
-    const sec = Math.floor(r.timestampSeconds);
-    const frac = Math.round((r.timestampSeconds - sec) * Number(units));
-    const ts = BigInt(sec - (iface.tsoffset ?? 0)) * units + BigInt(frac);
-    const epb = Buffer.alloc(20 + r.data.length);
-    w32(epb, r.interfaceId ?? 0, 0);
-    w32(epb, Number(ts >> 32n), 4);
-    w32(epb, Number(ts & 0xffffffffn), 8);
-    w32(epb, r.data.length, 12);
-    w32(epb, r.originalLength ?? r.data.length, 16);
-    epb.set(r.data, 20);
-    parts.push(block(PCAPNG_EPB, epb, le));
-  }
+  return Buffer.concat(parts);
+}
+
+/** One enhanced packet block. */
+export function encodePcapngRecord(
+  r: PcapngWriteRecord,
+  interfaces: readonly PcapngWriteInterface[],
+  byteOrder: ByteOrder = 'LE',
+): Buffer {
+  const le = byteOrder === 'LE';
+  const { w32 } = writers(le);
+  const iface = interfaces[r.interfaceId ?? 0];
+  if (!iface) throw new InputError('PCAPNG_BAD_INTERFACE', `No interface ${r.interfaceId}`);
+  const units = unitsOf(iface.tsresol ?? 6);
+  const sec = Math.floor(r.timestampSeconds);
+  const frac = Math.round((r.timestampSeconds - sec) * units);
+  const ts = BigInt(sec - (iface.tsoffset ?? 0)) * BigInt(units) + BigInt(frac);
+  // Interface id (4), timestamp high (4) and low (4), captured (4) and original (4) length.
+  const epb = Buffer.alloc(20 + r.data.length);
+  w32(epb, r.interfaceId ?? 0, 0);
+  w32(epb, Number(ts >> 32n), 4);
+  w32(epb, Number(ts & 0xffffffffn), 8);
+  w32(epb, r.data.length, 12);
+  w32(epb, r.originalLength ?? r.data.length, 16);
+  epb.set(r.data, 20);
+  return block(PCAPNG_EPB, epb, le);
+}
+
+/** A section header, its interfaces and records as one pcapng buffer. */
+export function encodePcapng(
+  interfaces: readonly PcapngWriteInterface[],
+  records: Iterable<PcapngWriteRecord>,
+  byteOrder: ByteOrder = 'LE',
+): Buffer {
+  const parts = [encodePcapngHeader(interfaces, byteOrder)];
+  for (const r of records) parts.push(encodePcapngRecord(r, interfaces, byteOrder));
   return Buffer.concat(parts);
 }

@@ -32,7 +32,7 @@ const DEFAULTS = {
 };
 
 /** Groups are ticked (silent masters noticed, bursts closed) at most this often, seconds. */
-const TICK_SECONDS = 0.01;
+const TICK_SECONDS = 0.25;
 
 const NO_EVENTS: readonly TimelineEvent[] = [];
 

@@ -56,6 +56,8 @@ export class VridGroup {
   private readonly checks: ReceiveChecks = { ttl: 0, interval: 0, auth: 0 };
   /** The routers advertising at once right now, while a split brain is told live. */
   private live: { masters: string[]; start: number; end: number } | null = null;
+  /** Two routers' runs may overlap: watch for a split brain. */
+  private suspect = false;
 
   constructor(
     readonly vrid: number,
@@ -75,14 +77,16 @@ export class VridGroup {
     const seq = this.seq++;
     const placed = this.runs.add(a, seq);
     this.summarise(a, placed.startedRun);
+    // A split brain can only begin when a run starts while another router's is alive.
+    if (placed.startedRun && this.runs.open.size > 1) this.suspect = true;
     this.masters.advert(a.time, a.priority, placed.run, placed.idx, seq);
-    if (this.runs.open.size > 1) this.watchSplitBrain(a.time);
+    if (this.suspect || this.live !== null) this.watchSplitBrain(a.time);
   }
 
   /** Time has reached `now`. */
   tick(now: number): void {
     this.masters.tick(now);
-    if (this.live !== null) this.watchSplitBrain(now);
+    if (this.suspect || this.live !== null) this.watchSplitBrain(now);
   }
 
   /** The group's timeline once the captures have ended at `captureEnd`. */
@@ -121,16 +125,19 @@ export class VridGroup {
    * two are alive. Only told: finish() gives the intervals that count.
    */
   private watchSplitBrain(now: number): void {
+    let running = 0;
     let alive = 0;
     let start = -Infinity;
     let end = Infinity;
     for (const st of this.runs.open.values()) {
       if (st.closed || runIsOver(st, this.runs.open, now)) continue;
+      running++;
       if (st.run.lastMasterAdvert <= st.run.start) continue; // one advert covers no time
       alive++;
       start = Math.max(start, st.run.start);
       end = Math.min(end, st.run.lastMasterAdvert);
     }
+    if (running < 2) this.suspect = false;
     const live = this.live;
     if (live === null) {
       if (alive < 2 || end - start < this.minSplitSeconds()) return;
