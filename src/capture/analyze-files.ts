@@ -43,16 +43,28 @@ async function* observations(
   const observer = new FrameObserver();
   let batch: Observation[] = [];
   let checked = -1;
-  const parser = new CaptureParser(path, (record) => {
-    if (record.linkType !== checked) {
-      checkLinkType(path, record.linkType);
-      checked = record.linkType;
-    }
-    const { linkType, data, timestampSeconds, frame } = record;
-    const o = observer.observe(linkType, data, timestampSeconds, index, frame);
-    if (sink) sink(o);
-    else batch.push(o);
-  });
+  const parser = new CaptureParser(
+    path,
+    (r) => {
+      if (r.linkType !== checked) {
+        checkLinkType(path, r.linkType);
+        checked = r.linkType;
+      }
+      const end = r.offset + r.length;
+      const o = observer.observeAt(
+        r.linkType,
+        r.chunk,
+        r.offset,
+        end,
+        r.timestampSeconds,
+        index,
+        r.frame,
+      );
+      if (sink) sink(o);
+      else batch.push(o);
+    },
+    false,
+  );
   for await (const chunk of await captureChunks(path, stdin)) {
     parser.push(chunk);
     yield batch;

@@ -41,23 +41,30 @@ function u32(buf: Uint8Array, at: number): number {
  * checksum (which covers the whole message), for an ARP packet (at `arpAt`) its sender and
  * target addresses. Frames with the same key are compared octet by octet anyway.
  */
-function advertKey(buf: Uint8Array, ipAt: number, headerLength: number): number {
+function advertKey(buf: Uint8Array, ipAt: number, headerLength: number, end: number): number {
   const sum = ipAt + headerLength + 6;
-  const checksum = sum + 2 <= buf.length ? (buf[sum]! << 8) | buf[sum + 1]! : 0;
+  const checksum = sum + 2 <= end ? (buf[sum]! << 8) | buf[sum + 1]! : 0;
   return u32(buf, ipAt + 12) * 65536 + checksum;
 }
 
-function arpKey(buf: Uint8Array, arpAt: number): number {
-  if (arpAt + 28 > buf.length) return buf.length;
+function arpKey(buf: Uint8Array, arpAt: number, end: number): number {
+  if (arpAt + 28 > end) return end - arpAt;
   return u32(buf, arpAt + 14) * 65536 + ((buf[arpAt + 26]! << 8) | buf[arpAt + 27]!);
 }
 
-function sameFrame(entry: Entry, linkType: number, buf: Uint8Array, ipAt: number): boolean {
+/** Is the frame at `start` (`n` octets, IPv4 header at `ipAt` relative, or -1) the entry's? */
+function sameFrame(
+  entry: Entry,
+  linkType: number,
+  buf: Uint8Array,
+  start: number,
+  n: number,
+  ipAt: number,
+): boolean {
   const bytes = entry.bytes;
-  if (entry.linkType !== linkType || bytes.length !== buf.length || entry.ipAt !== ipAt)
-    return false;
-  for (let i = 0; i < buf.length; i++) {
-    if (bytes[i] === buf[i]) continue;
+  if (entry.linkType !== linkType || bytes.length !== n || entry.ipAt !== ipAt) return false;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] === buf[start + i]) continue;
     const k = i - ipAt;
     if (ipAt < 0 || (k !== 4 && k !== 5 && k !== 10 && k !== 11)) return false;
   }
@@ -125,34 +132,71 @@ export class FrameObserver {
     source: number,
     frame: number,
   ): Observation {
+    return this.observeAt(linkType, data, 0, data.length, time, source, frame);
+  }
+
+  /** observe() for the frame in `buf` from `start` to `end`, without a view of it. */
+  observeAt(
+    linkType: number,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    time: number,
+    source: number,
+    frame: number,
+  ): Observation {
     let ipAt = -1;
     let key: number;
     try {
-      const l = locateLink(linkType, data, this.layout);
+      const l = locateLink(linkType, buf, this.layout, start, end);
+      const at = start + l.payloadOffset;
       if (l.etherType === ETHERTYPE_IPV4) {
-        ipAt = l.payloadOffset;
-        const left = data.length - ipAt;
-        if (left >= 10 && data[ipAt + 9] !== IPPROTO_VRRP)
+        const left = end - at;
+        if (left >= 10 && buf[at + 9] !== IPPROTO_VRRP)
           return { kind: 'ignored', time, source, frame };
-        const headerLength = (data[ipAt]! & 0x0f) * 4;
-        if (left < 20 || data[ipAt]! >>> 4 !== 4 || headerLength < 20 || headerLength > left)
-          return observeFrame(linkType, data, time, source, frame);
-        if (!ipv4HeaderValid(data, ipAt, headerLength))
-          return observeFrame(linkType, data, time, source, frame);
-        key = advertKey(data, ipAt, headerLength);
+        const headerLength = (buf[at]! & 0x0f) * 4;
+        if (left < 20 || buf[at]! >>> 4 !== 4 || headerLength < 20 || headerLength > left)
+          return this.slow(linkType, buf, start, end, time, source, frame);
+        if (!ipv4HeaderValid(buf, at, headerLength))
+          return this.slow(linkType, buf, start, end, time, source, frame);
+        ipAt = l.payloadOffset;
+        key = advertKey(buf, at, headerLength, end);
       } else if (l.etherType === ETHERTYPE_ARP) {
-        key = arpKey(data, l.payloadOffset);
+        key = arpKey(buf, at, end);
       } else {
         return { kind: 'ignored', time, source, frame };
       }
     } catch {
-      return observeFrame(linkType, data, time, source, frame);
+      return this.slow(linkType, buf, start, end, time, source, frame);
     }
-    return this.cached(key, linkType, data, ipAt, time, source, frame);
+    const bucket = this.entries.get(key);
+    if (bucket !== undefined) {
+      for (const entry of bucket) {
+        if (!sameFrame(entry, linkType, buf, start, end - start, ipAt)) continue;
+        const t = entry.template;
+        const id = start + ipAt + 4;
+        return t.kind === 'advert'
+          ? advertLike(t, time, source, frame, (buf[id]! << 8) | buf[id + 1]!)
+          : arpLike(t, time, source, frame);
+      }
+    }
+    return this.remember(key, linkType, buf.subarray(start, end), ipAt, time, source, frame);
   }
 
-  /** A repeat from the cache, or observeFrame's answer (kept when it is an advert or ARP). */
-  private cached(
+  private slow(
+    linkType: number,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    time: number,
+    source: number,
+    frame: number,
+  ): Observation {
+    return observeFrame(linkType, buf.subarray(start, end), time, source, frame);
+  }
+
+  /** observeFrame's answer, kept for the repeats when it is an advert or ARP packet. */
+  private remember(
     key: number,
     linkType: number,
     data: Uint8Array,
@@ -161,16 +205,6 @@ export class FrameObserver {
     source: number,
     frame: number,
   ): Observation {
-    const bucket = this.entries.get(key);
-    if (bucket !== undefined) {
-      for (const entry of bucket) {
-        if (!sameFrame(entry, linkType, data, ipAt)) continue;
-        const t = entry.template;
-        return t.kind === 'advert'
-          ? advertLike(t, time, source, frame, (data[ipAt + 4]! << 8) | data[ipAt + 5]!)
-          : arpLike(t, time, source, frame);
-      }
-    }
     const observed = observeFrame(linkType, data, time, source, frame);
     if (observed.kind !== 'advert' && observed.kind !== 'arp') return observed;
     if (this.size >= MAX_ENTRIES) {

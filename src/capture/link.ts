@@ -141,11 +141,19 @@ export function emptyLayout(): LinkLayout {
 }
 
 /**
- * Unwrap stacked 802.1Q / 802.1ad (QinQ) tags: `outerType` is the type field just read and
- * `offset` where the octets after it start. Each tag is TCI (2) + next EtherType (2). Sets the
- * inner EtherType, the payload offset and the outermost VLAN ID.
+ * Unwrap stacked 802.1Q / 802.1ad (QinQ) tags of the frame at `s` (`n` octets): `outerType` is
+ * the type field just read and `offset` where the octets after it start (relative to `s`).
+ * Each tag is TCI (2) + next EtherType (2). Sets the inner EtherType, the payload offset and
+ * the outermost VLAN ID.
  */
-function unwrapVlan(buf: Uint8Array, outerType: number, offset: number, out: LinkLayout): void {
+function unwrapVlan(
+  buf: Uint8Array,
+  s: number,
+  n: number,
+  outerType: number,
+  offset: number,
+  out: LinkLayout,
+): void {
   let etherType = outerType;
   let payloadOffset = offset;
   let vlan = -1;
@@ -157,12 +165,12 @@ function unwrapVlan(buf: Uint8Array, outerType: number, offset: number, out: Lin
   ) {
     if (++tags > MAX_VLAN_TAGS)
       fail('VLAN_TOO_DEEP', 'vlan', tags, `More than ${MAX_VLAN_TAGS} VLAN tags`);
-    if (buf.length < payloadOffset + VLAN_TAG_LENGTH) {
-      fail('VLAN_TRUNCATED', 'length', buf.length, `VLAN tag truncated: ${buf.length} octets`);
+    if (n < payloadOffset + VLAN_TAG_LENGTH) {
+      fail('VLAN_TRUNCATED', 'length', n, `VLAN tag truncated: ${n} octets`);
     }
     // TCI: PCP (3 bits) + DEI (1 bit) + VID (12 bits); then the next EtherType (2).
-    if (vlan < 0) vlan = u16(buf, payloadOffset) & 0x0fff;
-    etherType = u16(buf, payloadOffset + 2);
+    if (vlan < 0) vlan = u16(buf, s + payloadOffset) & 0x0fff;
+    etherType = u16(buf, s + payloadOffset + 2);
     payloadOffset += VLAN_TAG_LENGTH;
   }
   out.etherType = etherType;
@@ -175,49 +183,47 @@ function truncated(code: string, name: string, length: number, need: number): ne
 }
 
 /** Ethernet II (IEEE 802.3 with an EtherType >= 0x0600), VLAN tags unwrapped. */
-function locateEthernet(buf: Uint8Array, out: LinkLayout): void {
-  if (buf.length < ETHERNET_HEADER_LENGTH)
-    truncated('ETHERNET_TRUNCATED', 'Ethernet', buf.length, ETHERNET_HEADER_LENGTH);
+function locateEthernet(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < ETHERNET_HEADER_LENGTH)
+    truncated('ETHERNET_TRUNCATED', 'Ethernet', n, ETHERNET_HEADER_LENGTH);
   // Destination (6 octets), source (6 octets), EtherType or 802.3 length (2 octets).
-  unwrapVlan(buf, u16(buf, 12), ETHERNET_HEADER_LENGTH, out);
+  unwrapVlan(buf, s, n, u16(buf, s + 12), ETHERNET_HEADER_LENGTH, out);
   out.srcMacAt = 6;
   out.dstMacAt = 0;
-  out.broadcast = isBroadcastAt(buf, 0) ? 1 : 0;
+  out.broadcast = isBroadcastAt(buf, s) ? 1 : 0;
 }
 
 /** Linux cooked capture v1 (LINKTYPE_LINUX_SLL). */
-function locateSll(buf: Uint8Array, out: LinkLayout): void {
-  if (buf.length < SLL_HEADER_LENGTH)
-    truncated('SLL_TRUNCATED', 'SLL', buf.length, SLL_HEADER_LENGTH);
-  const packetType = u16(buf, 0); // 16 bits: PACKET_HOST, _BROADCAST, ...
-  const arphrd = u16(buf, 2); // 16 bits: ARPHRD_ type of the device
-  const addressLength = u16(buf, 4); // 16 bits: link-layer address length (<= 8 kept)
+function locateSll(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < SLL_HEADER_LENGTH) truncated('SLL_TRUNCATED', 'SLL', n, SLL_HEADER_LENGTH);
+  const packetType = u16(buf, s); // 16 bits: PACKET_HOST, _BROADCAST, ...
+  const arphrd = u16(buf, s + 2); // 16 bits: ARPHRD_ type of the device
+  const addressLength = u16(buf, s + 4); // 16 bits: link-layer address length (<= 8 kept)
   // 8 octets of address at 6, then the protocol (EtherType) at 14.
-  unwrapVlan(buf, u16(buf, 14), SLL_HEADER_LENGTH, out);
+  unwrapVlan(buf, s, n, u16(buf, s + 14), SLL_HEADER_LENGTH, out);
   out.srcMacAt = arphrd === ARPHRD_ETHER && addressLength === 6 ? 6 : -1;
   out.dstMacAt = -1;
   out.broadcast = packetType === SLL_PACKET_BROADCAST ? 1 : 0;
 }
 
 /** Linux cooked capture v2 (LINKTYPE_LINUX_SLL2). */
-function locateSll2(buf: Uint8Array, out: LinkLayout): void {
-  if (buf.length < SLL2_HEADER_LENGTH)
-    truncated('SLL2_TRUNCATED', 'SLL2', buf.length, SLL2_HEADER_LENGTH);
+function locateSll2(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < SLL2_HEADER_LENGTH) truncated('SLL2_TRUNCATED', 'SLL2', n, SLL2_HEADER_LENGTH);
   // Protocol (2) at 0, reserved (2), interface index (4), ARPHRD (2) at 8, packet type (1) at 10,
   // address length (1) at 11, address (8) at 12; payload at 20.
-  const arphrd = u16(buf, 8);
-  const packetType = buf[10]!;
-  const addressLength = buf[11]!;
-  unwrapVlan(buf, u16(buf, 0), SLL2_HEADER_LENGTH, out);
+  const arphrd = u16(buf, s + 8);
+  const packetType = buf[s + 10]!;
+  const addressLength = buf[s + 11]!;
+  unwrapVlan(buf, s, n, u16(buf, s), SLL2_HEADER_LENGTH, out);
   out.srcMacAt = arphrd === ARPHRD_ETHER && addressLength === 6 ? 12 : -1;
   out.dstMacAt = -1;
   out.broadcast = packetType === SLL_PACKET_BROADCAST ? 1 : 0;
 }
 
 /** Raw IP: the frame is the datagram; IPv6 is reported by its EtherType so callers skip it. */
-function locateRawIp(buf: Uint8Array, out: LinkLayout): void {
-  if (buf.length < 1) fail('RAW_IP_TRUNCATED', 'length', 0, 'Raw IP frame is empty');
-  out.etherType = buf[0]! >>> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+function locateRawIp(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < 1) fail('RAW_IP_TRUNCATED', 'length', 0, 'Raw IP frame is empty');
+  out.etherType = buf[s]! >>> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
   out.payloadOffset = 0;
   out.srcMacAt = -1;
   out.dstMacAt = -1;
@@ -225,21 +231,31 @@ function locateRawIp(buf: Uint8Array, out: LinkLayout): void {
   out.vlan = -1;
 }
 
-/** Fill `out` with the layout of a frame of the given pcap link type; throws a DecodeError. */
-export function locateLink(linkType: number, buf: Uint8Array, out: LinkLayout): LinkLayout {
+/**
+ * Fill `out` with the layout (offsets relative to `start`) of the frame of the given pcap link
+ * type in `buf` from `start` to `end`; throws a DecodeError.
+ */
+export function locateLink(
+  linkType: number,
+  buf: Uint8Array,
+  out: LinkLayout,
+  start = 0,
+  end = buf.length,
+): LinkLayout {
+  const n = end - start;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      locateEthernet(buf, out);
+      locateEthernet(buf, start, n, out);
       break;
     case LINKTYPE_LINUX_SLL:
-      locateSll(buf, out);
+      locateSll(buf, start, n, out);
       break;
     case LINKTYPE_LINUX_SLL2:
-      locateSll2(buf, out);
+      locateSll2(buf, start, n, out);
       break;
     case LINKTYPE_RAW:
     case LINKTYPE_IPV4:
-      locateRawIp(buf, out);
+      locateRawIp(buf, start, n, out);
       break;
     default:
       fail('LINKTYPE_UNSUPPORTED', 'linkType', linkType, `Unsupported pcap link type: ${linkType}`);

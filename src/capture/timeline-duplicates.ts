@@ -11,18 +11,16 @@ import type { Advert } from './timeline-types';
 export class DuplicateFilter {
   duplicates = 0;
   /** Adverts kept in the last `windowSeconds` (usually 0 to 2 of them). */
-  private recentAdverts: Advert[] = [];
-  private recentArps: { arp: ArpObservation; claimedBy: number[] }[] = [];
+  private readonly recentAdverts: Advert[] = [];
+  private readonly recentArps: { arp: ArpObservation; claimedBy: number[] }[] = [];
 
   constructor(private readonly windowSeconds: number) {}
 
   /** Is advert `o` a copy of one kept in the last window? Counts it when so. */
   advertIsCopy(o: Advert): boolean {
     const w = this.windowSeconds;
-    let recent = this.recentAdverts;
-    if (recent.length > 0 && o.time - recent[0]!.time > w) {
-      recent = this.recentAdverts = recent.filter((a) => o.time - a.time <= w);
-    }
+    const recent = this.recentAdverts;
+    while (recent.length > 0 && o.time - recent[0]!.time > w) recent.shift();
     for (const a of recent) {
       if (a.vrid === o.vrid && a.ipId === o.ipId && a.priority === o.priority && a.src === o.src) {
         this.duplicates++;
@@ -36,10 +34,8 @@ export class DuplicateFilter {
   /** Is ARP packet `o` a copy, from another capture, of one kept in the last window? */
   arpIsCopy(o: ArpObservation): boolean {
     const w = this.windowSeconds;
-    let recent = this.recentArps;
-    if (recent.length > 0 && o.time - recent[0]!.arp.time > w) {
-      recent = this.recentArps = recent.filter((a) => o.time - a.arp.time <= w);
-    }
+    const recent = this.recentArps;
+    while (recent.length > 0 && o.time - recent[0]!.arp.time > w) recent.shift();
     const original = recent.find(
       ({ arp: a, claimedBy }) =>
         a.source !== o.source &&
