@@ -17,6 +17,8 @@ import { encodePcapngHeader, encodePcapngRecord } from '../src/capture/pcapng-fo
 export interface Form {
   name: string;
   file: string;
+  /** Octets of the capture itself (before compression). */
+  bytes: number;
   /** Read from standard input (`-`) rather than by name. */
   stdin: boolean;
 }
@@ -103,21 +105,19 @@ export function makeForms(
   writePcapng(pcap, pcapng);
   const gz = path.join(dir, 'synthetic.pcap.gz');
   fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(pcap)));
+  const size = (file: string): number => fs.statSync(file).size;
   const forms: Form[] = [
-    { name: 'pcap', file: pcap, stdin: false },
-    { name: 'pcapng', file: pcapng, stdin: false },
-    { name: 'pcap.gz', file: gz, stdin: false },
-    { name: 'pcap on stdin', file: pcap, stdin: true },
+    { name: 'pcap', file: pcap, bytes: size(pcap), stdin: false },
+    { name: 'pcapng', file: pcapng, bytes: size(pcapng), stdin: false },
+    { name: 'pcap.gz', file: gz, bytes: size(pcap), stdin: false },
+    { name: 'pcap on stdin', file: pcap, bytes: size(pcap), stdin: true },
   ];
   let copies = 0;
   if (bigMegabytes > 0) {
     const big = path.join(dir, 'big.pcap');
     copies = writeBig(pcap, big, bigMegabytes, Math.ceil(seconds) + 100);
-    forms.push({
-      name: `pcap ${Math.round(fs.statSync(big).size / 1e6)} MB`,
-      file: big,
-      stdin: false,
-    });
+    const bytes = size(big);
+    forms.push({ name: `pcap ${Math.round(bytes / 1e6)} MB`, file: big, bytes, stdin: false });
   }
   return { forms, copies };
 }

@@ -297,7 +297,7 @@ function report(results: readonly FormResult[], runs: number): void {
           t === null ? 'n/a' : `${(t / o).toFixed(2)}x`,
           rss(r.ours),
           r.tshark.length > 0 ? rss(r.tshark) : 'n/a',
-          `${((100 * r.jsonBytes) / fs.statSync(r.form.file).size).toFixed(2)} %`,
+          `${((100 * r.jsonBytes) / r.form.bytes).toFixed(2)} %`,
         ],
         widths,
       ),
@@ -344,6 +344,10 @@ async function main(): Promise<void> {
     if (tshark === null) console.log('tshark not found on PATH: reporting ours only');
     const results = forms.map((form) => timeForm(form, args.runs, tshark, dir));
     report(results, args.runs);
+    if (copies > 0)
+      console.log(
+        `the big capture is ${copies} copies of the first: ${copies} x ${library.counts.adverts} = ${copies * library.counts.adverts} adverts expected`,
+      );
   } finally {
     if (args.keep) console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

@@ -124,9 +124,14 @@ function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
  */
 export async function captureChunks(
   input: string,
-  stdin: Readable = process.stdin,
+  stdin?: Readable,
 ): Promise<AsyncIterable<Buffer>> {
-  if (input === STDIN_NAME) return decompressed(input, stdin as AsyncIterable<Buffer>, 'detect');
+  if (input === STDIN_NAME) {
+    // The process's own standard input is read in READ_CHUNK reads (process.stdin reads 64 KiB).
+    const source =
+      stdin ?? fs.createReadStream('', { fd: 0, highWaterMark: READ_CHUNK, autoClose: false });
+    return decompressed(input, source as AsyncIterable<Buffer>, 'detect');
+  }
   const { gzip } = await checkFile(input);
   const stream = fs.createReadStream(input, { highWaterMark: READ_CHUNK });
   return withFileErrors(input, decompressed(input, stream as AsyncIterable<Buffer>, gzip));

@@ -225,12 +225,7 @@ export class CaptureParser {
       if (dataAt + length > n) break;
       r.timestampSeconds = sec + frac / f.divisor;
       r.originalLength = le ? buf.readUInt32LE(at + 12) : buf.readUInt32BE(at + 12);
-      r.chunk = buf;
-      r.offset = dataAt;
-      r.length = length;
-      if (this.views) r.data = buf.subarray(dataAt, dataAt + length);
-      r.frame = ++this.frame;
-      this.onRecord(r);
+      this.handOut(buf, dataAt, length);
       at = dataAt + length;
     }
     return at;
@@ -325,10 +320,16 @@ export class CaptureParser {
     r.timestampSeconds = this.lastTime;
     r.linkType = iface.linkType;
     r.interfaceId = id;
+    this.handOut(buf, dataAt, captured);
+  }
+
+  /** Hand out the record whose octets are `buf[dataAt, dataAt + length)`. */
+  private handOut(buf: Buffer, dataAt: number, length: number): void {
+    const r = this.record;
     r.chunk = buf;
     r.offset = dataAt;
-    r.length = captured;
-    if (this.views) r.data = buf.subarray(dataAt, dataAt + captured);
+    r.length = length;
+    if (this.views) r.data = buf.subarray(dataAt, dataAt + length);
     r.frame = ++this.frame;
     this.onRecord(r);
   }
