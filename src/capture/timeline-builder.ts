@@ -57,6 +57,8 @@ export class TimelineBuilder {
   private readonly groups: VridGroup[] = [];
   /** The sorted-address key of an advert's address list (the frame cache shares the lists). */
   private readonly keys = new WeakMap<readonly string[], string>();
+  /** The group an address list (the same object for a frame's repeats) last led to. */
+  private readonly lastGroup = new WeakMap<readonly string[], VridGroup>();
   private start: number | null = null;
   private end: number | null = null;
   private packets = 0;
@@ -176,6 +178,14 @@ export class TimelineBuilder {
   }
 
   private groupOf(a: Advert): VridGroup {
+    const last = this.lastGroup.get(a.addresses);
+    if (last !== undefined && last.vrid === a.vrid) return last;
+    const group = this.findGroup(a);
+    this.lastGroup.set(a.addresses, group);
+    return group;
+  }
+
+  private findGroup(a: Advert): VridGroup {
     let key = this.keys.get(a.addresses);
     if (key === undefined) {
       key = [...a.addresses].sort(compareIp).join(',');

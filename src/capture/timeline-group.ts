@@ -46,9 +46,12 @@ export class VridGroup {
   private readonly kept: Advert[] | null;
   private readonly versions = new Set<number>();
   private readonly addresses: readonly string[];
-  private readonly senders = new Map<string, SenderCount>();
+  /** Per router: its advert count and its current display segment. */
+  private readonly senders = new Map<
+    string,
+    { count: SenderCount; segment: AdvertSegment | null }
+  >();
   private readonly segments: AdvertSegment[] = [];
-  private readonly currentSegment = new Map<string, AdvertSegment>();
   private readonly intervals = new Set<number>();
   private readonly auth: string[] = [];
   private lastAuth: Advert | null = null;
@@ -104,7 +107,9 @@ export class VridGroup {
       versions: [...this.versions].sort(),
       routers: [...this.senders.keys()].sort(compareIp),
       addresses: [...this.addresses],
-      senders: [...this.senders.values()].sort((x, y) => compareIp(x.src, y.src)),
+      senders: [...this.senders.values()]
+        .map((x) => x.count)
+        .sort((x, y) => compareIp(x.src, y.src)),
       intervalsMs: [...this.intervals].sort((x, y) => x - y),
       auth: this.auth,
       receiveChecks: this.checks,
@@ -168,18 +173,20 @@ export class VridGroup {
     this.kept?.push(a);
     this.versions.add(a.version);
     let sender = this.senders.get(a.src);
-    if (sender === undefined)
-      this.senders.set(a.src, (sender = { src: a.src, srcMac: a.srcMac, adverts: 0 }));
-    sender.adverts++;
+    if (sender === undefined) {
+      sender = { count: { src: a.src, srcMac: a.srcMac, adverts: 0 }, segment: null };
+      this.senders.set(a.src, sender);
+    }
+    sender.count.adverts++;
     // A new display segment where a run starts, where the priority changes, and for every
     // priority-0 advert.
-    const seg = this.currentSegment.get(a.src);
+    const seg = sender.segment;
     if (seg && !startsRun && seg.priority === a.priority && seg.priority !== 0) {
       seg.end = a.time;
       seg.count += 1;
     } else {
       const fresh = { src: a.src, priority: a.priority, start: a.time, end: a.time, count: 1 };
-      this.currentSegment.set(a.src, fresh);
+      sender.segment = fresh;
       this.segments.push(fresh);
     }
     this.intervals.add(a.intervalMs);
