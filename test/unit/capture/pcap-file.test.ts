@@ -97,7 +97,7 @@ describe('pcap writer', () => {
     expect(splitTimestamp(t)).toEqual([sec, usec]);
   });
 
-  it('round-trips through the reader (pcap-parser)', async () => {
+  it('round-trips through the reader', async () => {
     const frames = failover();
     const file = writeCapture(tmp.file('roundtrip.pcap'), frames);
     const { info, records: read } = await readPcapFile(file);
