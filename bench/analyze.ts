@@ -274,7 +274,7 @@ function report(results: readonly FormResult[], runs: number): void {
         'ratio',
         'ours MB',
         'tshark MB',
-        'JSON/file',
+        'JSON/capture',
       ],
       widths,
     ),

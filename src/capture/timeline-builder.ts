@@ -36,6 +36,9 @@ const TICK_SECONDS = 0.25;
 
 const NO_EVENTS: readonly TimelineEvent[] = [];
 
+/** Address lists remembered with their group. */
+const RECENT_GROUPS = 16;
+
 export function resolveOptions(options: TimelineOptions): ResolvedOptions {
   return {
     adverts: options.adverts ?? true,
@@ -57,8 +60,8 @@ export class TimelineBuilder {
   private readonly groups: VridGroup[] = [];
   /** The sorted-address key of an advert's address list (the frame cache shares the lists). */
   private readonly keys = new WeakMap<readonly string[], string>();
-  /** The group an address list (the same object for a frame's repeats) last led to. */
-  private readonly lastGroup = new WeakMap<readonly string[], VridGroup>();
+  /** Pairs of an address list and the group it led to, most recent last. */
+  private readonly recentGroups: (readonly string[] | VridGroup)[] = [];
   private start: number | null = null;
   private end: number | null = null;
   private packets = 0;
@@ -178,10 +181,16 @@ export class TimelineBuilder {
   }
 
   private groupOf(a: Advert): VridGroup {
-    const last = this.lastGroup.get(a.addresses);
-    if (last !== undefined && last.vrid === a.vrid) return last;
+    // The address lists of a frame's repeats are one object: a short list of the recent ones
+    // answers most adverts by identity.
+    const recent = this.recentGroups;
+    for (let i = 0; i < recent.length; i += 2) {
+      if (recent[i] === a.addresses && (recent[i + 1] as VridGroup).vrid === a.vrid)
+        return recent[i + 1] as VridGroup;
+    }
     const group = this.findGroup(a);
-    this.lastGroup.set(a.addresses, group);
+    if (recent.length >= 2 * RECENT_GROUPS) recent.splice(0, 2);
+    recent.push(a.addresses, group);
     return group;
   }
 

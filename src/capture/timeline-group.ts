@@ -53,6 +53,7 @@ export class VridGroup {
   >();
   private readonly segments: AdvertSegment[] = [];
   private readonly intervals = new Set<number>();
+  private lastInterval = -1;
   private readonly auth: string[] = [];
   private lastAuth: Advert | null = null;
   private readonly reference: Advert;
@@ -189,7 +190,10 @@ export class VridGroup {
       sender.segment = fresh;
       this.segments.push(fresh);
     }
-    this.intervals.add(a.intervalMs);
+    if (a.intervalMs !== this.lastInterval) {
+      this.lastInterval = a.intervalMs;
+      this.intervals.add(a.intervalMs);
+    }
     const last = this.lastAuth;
     if (
       last === null ||

@@ -78,10 +78,9 @@ export class MasterResolver {
       return;
     }
     if (!this.recording && run !== this.ci) this.startRecording();
-    if (this.recording) {
-      this.tail.push({ time, priority, run, idx, seq });
-      if (run === this.ci && this.tail.length >= this.compactAt) this.compact(time);
-    }
+    if (!this.recording) return; // nobody but the master advertises: nothing to decide
+    this.tail.push({ time, priority, run, idx, seq });
+    if (run === this.ci && this.tail.length >= this.compactAt) this.compact(time);
     this.resolve(time);
   }
 
