@@ -74,6 +74,16 @@ export interface CaptureSummary {
   truncated: TruncatedRecord | null;
 }
 
+/**
+ * The 32-bit word at `at` (in bounds: the caller has checked), without Buffer#readUInt32*'s
+ * argument checks, which were a tenth of the time of reading a capture.
+ */
+function u32(buf: Buffer, at: number, le: boolean): number {
+  return le
+    ? (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0
+    : ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}
+
 /** More than the longest classic record (pcapng blocks may be longer: they take the slow way). */
 const SPLICE = PCAP_MAX_RECORD_LENGTH + 64;
 
@@ -212,9 +222,9 @@ export class CaptureParser {
     const n = buf.length;
     while (at + PCAP_RECORD_HEADER_LENGTH <= n) {
       // ts_sec (4), ts_usec or ts_nsec (4), incl_len (4), orig_len (4).
-      const sec = le ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
-      const frac = le ? buf.readUInt32LE(at + 4) : buf.readUInt32BE(at + 4);
-      const length = le ? buf.readUInt32LE(at + 8) : buf.readUInt32BE(at + 8);
+      const sec = u32(buf, at, le);
+      const frac = u32(buf, at + 4, le);
+      const length = u32(buf, at + 8, le);
       if (length > f.limit) {
         throw new InputError(
           'PCAP_BAD_RECORD',
@@ -224,7 +234,7 @@ export class CaptureParser {
       const dataAt = at + PCAP_RECORD_HEADER_LENGTH;
       if (dataAt + length > n) break;
       r.timestampSeconds = sec + frac / f.divisor;
-      r.originalLength = le ? buf.readUInt32LE(at + 12) : buf.readUInt32BE(at + 12);
+      r.originalLength = u32(buf, at + 12, le);
       this.handOut(buf, dataAt, length);
       at = dataAt + length;
     }
