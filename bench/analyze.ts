@@ -1,21 +1,25 @@
 /**
  * Benchmark of `chaos analyze` against tshark.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/analyze.js [--frames 300000] [--runs 5] [--keep]
+ *   npm run bench:analyze -- [--frames 300000] [--runs 3] [--big-mb 1024] [--keep]
  *
  * 1. Writes a synthetic capture (VRRPv2 and VRRPv3 adverts on several VRIDs, switchovers by
  *    silence and by priority 0, a split brain, gratuitous ARP bursts and client ARP chatter)
- *    into a temporary directory with the pcap writer.
- * 2. Times, `runs` times each after one warm-up, (a) analyzePcapFiles(), the library call
- *    `chaos analyze` makes (file reading included), alone and followed by JSON.stringify as
- *    with --json, and (b) `tshark -r FILE -Y vrrp` with its output sent to /dev/null.
- * 3. Prints medians, packets per second and the ratio ours / tshark.
+ *    into a temporary directory with the pcap writer, and its other forms (analyze-forms.ts):
+ *    pcapng, gzip, the pcap on standard input, and a capture of about `--big-mb` MB.
+ * 2. Times each form, `runs` times after one warm-up, with `chaos analyze --json` (the built
+ *    CLI, a child process) and `tshark -r FILE -Y vrrp`, alternating, output to /dev/null;
+ *    peak memory from /usr/bin/time.
+ * 3. Prints medians, packets per second, the ratio tshark / ours in time, peak memory, the
+ *    JSON's size against the capture's, and tshark's advert count against ours.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzePcapFiles } from '../src/capture/analyze-files';
+import type { AnalysisResult } from '../src/capture/timeline';
+import { makeForms, timed, tsharkCount } from './analyze-forms';
+import type { Form, Timed } from './analyze-forms';
 import {
   arpReplyFrame,
   arpRequestFrame,
@@ -32,19 +36,22 @@ interface Args {
   frames: number;
   runs: number;
   keep: boolean;
+  /** Size of the big capture, MB; 0: none. */
+  bigMegabytes: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { frames: 300_000, runs: 5, keep: false };
+  const args: Args = { frames: 300_000, runs: 3, keep: false, bigMegabytes: 1024 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--frames') args.frames = Number(argv[++i]);
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${a}: use --frames N --runs N --keep`);
+    else if (a === '--big-mb') args.bigMegabytes = Number(argv[++i]);
+    else throw new Error(`unknown argument ${a}: use --frames N --runs N --big-mb N --keep`);
   }
-  if (!(args.frames > 0) || !(args.runs > 0))
-    throw new Error('--frames and --runs must be positive');
+  if (!(args.frames > 0) || !(args.runs > 0) || !(args.bigMegabytes >= 0))
+    throw new Error('--frames and --runs must be positive, --big-mb at least 0');
   return args;
 }
 
@@ -206,49 +213,109 @@ function findTshark(): string | null {
   return null;
 }
 
-function runTshark(tshark: string, args: readonly string[]): { seconds: number; stdout: string } {
-  const start = process.hrtime.bigint();
-  const out = spawnSync(tshark, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 30,
-    encoding: 'utf8',
-  });
-  const took = seconds(start);
-  if (out.status !== 0)
-    throw new Error(`tshark ${args.join(' ')} failed (${out.status}): ${out.stderr}`);
-  return { seconds: took, stdout: out.stdout };
-}
-
 function row(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
-/** tshark's times over the capture (none when it is not installed), and its VRRP count. */
-function timeTshark(file: string, runs: number, adverts: number): number[] {
-  const tshark = findTshark();
-  const tsharkTimes: number[] = [];
-  if (tshark === null) {
-    console.log('tshark not found on PATH: reporting ours only');
-    return tsharkTimes;
+const CLI = path.join(__dirname, '..', 'src', 'cli', 'main.js');
+const ours = (input: string): string[] => [CLI, 'analyze', '--json', input];
+const theirs = (input: string): string[] => ['-r', input, '-Y', 'vrrp'];
+
+interface FormResult {
+  form: Form;
+  packets: number;
+  adverts: number;
+  tsharkAdverts: number | null;
+  jsonBytes: number;
+  ours: Timed[];
+  tshark: Timed[];
+}
+
+/** One warm-up of ours (its JSON kept for the counts), then `runs` of ours and tshark in turn. */
+function timeForm(form: Form, runs: number, tshark: string | null, dir: string): FormResult {
+  const json = path.join(dir, 'out.json');
+  timed(process.execPath, ours, form, json);
+  const result = JSON.parse(fs.readFileSync(json, 'utf8')) as AnalysisResult;
+  const jsonBytes = fs.statSync(json).size;
+  fs.rmSync(json);
+  const big = fs.statSync(form.file).size > 1e8;
+  const tsharkAdverts = tshark !== null && !big ? tsharkCount(tshark, form) : null;
+  if (tshark !== null) timed(tshark, (i) => [...theirs(i), '-c', '1'], form); // page cache
+  const out: FormResult = {
+    form,
+    packets: result.packetCount,
+    adverts: result.counts.adverts,
+    tsharkAdverts,
+    jsonBytes,
+    ours: [],
+    tshark: [],
+  };
+  for (let run = 0; run < runs; run++) {
+    out.ours.push(timed(process.execPath, ours, form));
+    if (tshark !== null) out.tshark.push(timed(tshark, theirs, form));
   }
-  runTshark(tshark, ['-r', file, '-Y', 'vrrp', '-c', '1']); // warm the page cache
-  for (let run = 0; run < runs; run++)
-    tsharkTimes.push(runTshark(tshark, ['-r', file, '-Y', 'vrrp']).seconds);
-  const counted = runTshark(tshark, [
-    '-r',
-    file,
-    '-Y',
-    'vrrp',
-    '-T',
-    'fields',
-    '-e',
-    'frame.number',
-  ]);
-  const tsharkCount = counted.stdout.split('\n').filter((l) => l !== '').length;
+  return out;
+}
+
+function report(results: readonly FormResult[], runs: number): void {
+  const widths = [16, 10, 10, 12, 12, 10, 9, 9, 11];
+  console.log('');
   console.log(
-    `tshark: ${tsharkCount} VRRP frames (ours: ${adverts} adverts) ${tsharkCount === adverts ? 'agree' : 'DISAGREE'}`,
+    `median of ${runs} runs, side by side (chaos analyze --json FILE > /dev/null; tshark -r FILE -Y vrrp > /dev/null)`,
   );
-  return tsharkTimes;
+  console.log(
+    row(
+      [
+        'form',
+        'packets',
+        'ours s',
+        'ours pkt/s',
+        'tshark pkt/s',
+        'ratio',
+        'ours MB',
+        'tshark MB',
+        'JSON/capture',
+      ],
+      widths,
+    ),
+  );
+  for (const r of results) {
+    const o = median(r.ours.map((t) => t.seconds));
+    const t = r.tshark.length > 0 ? median(r.tshark.map((x) => x.seconds)) : null;
+    const rss = (xs: Timed[]): string => {
+      const v = xs.map((x) => x.rssMb).filter((x): x is number => x !== null);
+      return v.length > 0 ? Math.max(...v).toFixed(0) : 'n/a';
+    };
+    console.log(
+      row(
+        [
+          r.form.name,
+          String(r.packets),
+          o.toFixed(3),
+          Math.round(r.packets / o).toLocaleString('en-US'),
+          t === null ? 'n/a' : Math.round(r.packets / t).toLocaleString('en-US'),
+          t === null ? 'n/a' : `${(t / o).toFixed(2)}x`,
+          rss(r.ours),
+          r.tshark.length > 0 ? rss(r.tshark) : 'n/a',
+          `${((100 * r.jsonBytes) / r.form.bytes).toFixed(2)} %`,
+        ],
+        widths,
+      ),
+    );
+  }
+  console.log('');
+  for (const r of results) {
+    const agree =
+      r.tsharkAdverts === null
+        ? 'not counted by tshark'
+        : `tshark ${r.tsharkAdverts} ${r.tsharkAdverts === r.adverts ? 'agree' : 'DISAGREE'}`;
+    console.log(
+      `${r.form.name}: ${r.adverts} adverts (${agree}); runs ours ${r.ours.map((t) => t.seconds.toFixed(3)).join(' ')}` +
+        (r.tshark.length > 0
+          ? ` | tshark ${r.tshark.map((t) => t.seconds.toFixed(3)).join(' ')}`
+          : ''),
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -261,72 +328,28 @@ async function main(): Promise<void> {
     writeCapture(file, frames);
     const size = fs.statSync(file).size;
     console.log(
-      `synthetic capture: ${frames.length} frames, ${(size / 1e6).toFixed(1)} MB, ${simulated} s of traffic, 8 VRIDs (6 x VRRPv3 0.02 s, 2 x VRRPv2 1 s), built in ${seconds(start).toFixed(1)} s`,
+      `synthetic capture: ${frames.length} frames, ${(size / 1e6).toFixed(1)} MB, ${simulated} s of traffic, 8 VRIDs (6 x VRRPv3 0.02 s, 2 x VRRPv2 1 s), ${expectedSwitchovers} switchovers, built in ${seconds(start).toFixed(1)} s`,
     );
-    console.log(`  ${file}`);
-
-    // (a) ours: one warm-up, then `runs` timed runs.
-    const analyzeTimes: number[] = [];
-    const jsonTimes: number[] = [];
-    let packets = 0;
-    let adverts = 0;
-    let summary = '';
-    for (let run = 0; run <= args.runs; run++) {
-      start = process.hrtime.bigint();
-      const result = await analyzePcapFiles([file]);
-      const analyzed = seconds(start);
-      const json = JSON.stringify(result);
-      const total = seconds(start);
-      if (run === 0) {
-        packets = result.packetCount;
-        adverts = result.counts.adverts;
-        summary =
-          `ours: ${result.packetCount} packets, ${result.counts.adverts} adverts, ${result.switchovers.length} switchovers ` +
-          `(${expectedSwitchovers} generated), ${result.splitBrain.length} split brain, ${result.garps.length} GARP bursts, ` +
-          `${Object.keys(result.errors).length} error codes, JSON ${(json.length / 1e6).toFixed(0)} MB`;
-        continue;
-      }
-      analyzeTimes.push(analyzed);
-      jsonTimes.push(total);
-    }
-    console.log(summary);
-
-    // (b) tshark.
-    const tsharkTimes = timeTshark(file, args.runs, adverts);
-
-    const widths = [44, 10, 14, 16];
-    console.log('');
+    const library = await analyzePcapFiles([file], { adverts: false });
     console.log(
-      row(['median of ' + args.runs + ' runs', 'seconds', 'packets/s', 'ours / tshark'], widths),
+      `ours: ${library.packetCount} packets, ${library.counts.adverts} adverts, ${library.switchovers.length} switchovers ` +
+        `(${expectedSwitchovers} generated), ${library.splitBrain.length} split brain, ${library.garps.length} GARP bursts`,
     );
-    const tsharkMedian = tsharkTimes.length > 0 ? median(tsharkTimes) : null;
-    const line = (name: string, times: number[]): void => {
-      const m = median(times);
-      const ratio = tsharkMedian === null ? 'n/a' : `${(tsharkMedian / m).toFixed(1)}x faster`;
+    start = process.hrtime.bigint();
+    const { forms, copies } = makeForms(file, dir, args.bigMegabytes, simulated);
+    console.log(
+      `forms written in ${seconds(start).toFixed(1)} s${copies > 0 ? ` (the big one: ${copies} copies)` : ''}`,
+    );
+    const tshark = findTshark();
+    if (tshark === null) console.log('tshark not found on PATH: reporting ours only');
+    const results = forms.map((form) => timeForm(form, args.runs, tshark, dir));
+    report(results, args.runs);
+    if (copies > 0)
       console.log(
-        row(
-          [
-            name,
-            m.toFixed(3),
-            Math.round(packets / m).toLocaleString('en-US'),
-            name.startsWith('tshark') ? '1.0x' : ratio,
-          ],
-          widths,
-        ),
+        `the big capture is ${copies} copies of the first: ${copies} x ${library.counts.adverts} = ${copies * library.counts.adverts} adverts expected`,
       );
-    };
-    line('analyzePcapFiles (read + decode + timeline)', analyzeTimes);
-    line('  + JSON.stringify (chaos analyze --json)', jsonTimes);
-    if (tsharkMedian !== null) line('tshark -r FILE -Y vrrp > /dev/null', tsharkTimes);
-    console.log('');
-    console.log(
-      `runs: ours ${analyzeTimes.map((t) => t.toFixed(3)).join(' ')} | +json ${jsonTimes.map((t) => t.toFixed(3)).join(' ')}` +
-        (tsharkTimes.length > 0
-          ? ` | tshark ${tsharkTimes.map((t) => t.toFixed(3)).join(' ')}`
-          : ''),
-    );
   } finally {
-    if (args.keep) console.log(`kept ${file}`);
+    if (args.keep) console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -71,7 +71,8 @@ export function advertLateness(
   const out: AdvertLateness[] = [];
   for (const v of analysis.vrids) {
     for (const src of v.routers) {
-      const own = v.adverts.filter((a) => a.src === src);
+      // The runner analyses with every advert kept (TimelineOptions.adverts defaults to true).
+      const own = (v.adverts ?? []).filter((a) => a.src === src);
       const { late, advertisedMs } = senderLateness(own, within);
       if (late.length === 0) continue;
       const sorted = [...late].sort((x, y) => x - y);

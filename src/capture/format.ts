@@ -2,7 +2,7 @@
  * The human-readable timeline `chaos analyze` prints. Pure: AnalysisResult in, text out.
  * Times are UTC.
  */
-import type { Advert, AdvertRun, AnalysisResult, Switchover, VridTimeline } from './timeline';
+import type { AnalysisResult, Switchover, TimelineEvent, VridTimeline } from './timeline';
 
 /** `HH:MM:SS.mmm` (UTC) of seconds since the epoch. */
 export function formatClock(seconds: number): string {
@@ -18,94 +18,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Adverts of one router with one priority within one of its runs. */
-interface Segment {
-  src: string;
-  priority: number;
-  start: number;
-  end: number;
-  count: number;
-}
-
-/**
- * A VRID's runs (from the timeline analysis) split for display, ordered by their first advert:
- * a new segment where a run starts, where the priority changes, and after a priority-0 advert.
- * A priority-0 advert of a router not seen as master (in no run) is a segment of its own.
- */
-export function advertSegments(v: Pick<VridTimeline, 'adverts' | 'runs'>): Segment[] {
-  const segments: Segment[] = [];
-  const current = new Map<string, Segment>();
-  const cursors = runCursors(v.runs);
-  for (const a of v.adverts) {
-    const startsRun = beginsRun(cursors.get(a.src), a);
-    const seg = current.get(a.src);
-    if (seg && !startsRun && seg.priority === a.priority && seg.priority !== 0) {
-      seg.end = a.time;
-      seg.count += 1;
-      continue;
-    }
-    const fresh: Segment = {
-      src: a.src,
-      priority: a.priority,
-      start: a.time,
-      end: a.time,
-      count: 1,
-    };
-    current.set(a.src, fresh);
-    segments.push(fresh);
-  }
-  return segments;
-}
-
-/** A router's runs in time order, and how far its adverts have got through them. */
-interface RunCursor {
-  runs: AdvertRun[];
-  /** Index in `runs` of the next run to begin. */
-  next: number;
-  /** Adverts still to come in the current run. */
-  left: number;
-}
-
-function runCursors(runs: readonly AdvertRun[]): Map<string, RunCursor> {
-  const cursors = new Map<string, RunCursor>();
-  for (const run of runs) {
-    let cursor = cursors.get(run.src);
-    if (!cursor) cursors.set(run.src, (cursor = { runs: [], next: 0, left: 0 }));
-    cursor.runs.push(run);
-  }
-  return cursors;
-}
-
-/**
- * Does advert `a`, the router's next one, begin a run? A router's runs are consecutive
- * stretches of its adverts, each begun by an advert with priority > 0; between them there are
- * only priority-0 adverts in no run.
- */
-function beginsRun(cursor: RunCursor | undefined, a: Advert): boolean {
-  if (cursor === undefined || (a.priority === 0 && cursor.left === 0)) return false;
-  if (cursor.left > 0) {
-    cursor.left--;
-    return false;
-  }
-  cursor.left = (cursor.runs[cursor.next++]?.adverts ?? 1) - 1;
-  return true;
-}
-
-function describeAuth(v: VridTimeline): string {
-  const kinds = new Set<string>();
-  for (const a of v.adverts) {
-    if (a.version === 3) kinds.add('none (v3)');
-    else if (a.authType === 0) kinds.add('none');
-    else if (a.authType === 1) kinds.add(`PASS ${JSON.stringify(a.password ?? '')}`);
-    else kinds.add(a.authType === 2 ? 'AH' : `type ${a.authType}`);
-    if (kinds.size > 3) break;
-  }
-  return [...kinds].join(' / ');
-}
-
 function describeIntervals(v: VridTimeline): string {
-  const ms = [...new Set(v.adverts.map((a) => a.intervalMs))].sort((a, b) => a - b);
-  return ms.map((m) => (m % 1000 === 0 ? `${m / 1000} s` : `${m} ms`)).join(', ');
+  return v.intervalsMs.map((m) => (m % 1000 === 0 ? `${m / 1000} s` : `${m} ms`)).join(', ');
 }
 
 function formatSwitchover(s: Switchover, index: number): string {
@@ -136,9 +50,9 @@ export function formatAnalysis(result: AnalysisResult): string {
     lines.push('');
     const vips = v.addresses.length > 0 ? v.addresses.join(', ') : 'none';
     lines.push(
-      `VRID ${v.vrid}  VRRPv${v.versions.join('/v')}  interval ${describeIntervals(v)}  auth ${describeAuth(v)}  VIP ${vips}`,
+      `VRID ${v.vrid}  VRRPv${v.versions.join('/v')}  interval ${describeIntervals(v)}  auth ${v.auth.join(' / ')}  VIP ${vips}`,
     );
-    for (const seg of advertSegments(v)) {
+    for (const seg of v.segments) {
       const state = seg.priority === 0 ? 'RESIGN' : 'MASTER';
       lines.push(
         `  ${formatClock(seg.start)} .. ${formatClock(seg.end)}  ${seg.src.padEnd(15)}  ${state} prio ${String(seg.priority).padEnd(3)}  (${plural(seg.count, 'advert')})`,
@@ -178,4 +92,22 @@ export function formatAnalysis(result: AnalysisResult): string {
     lines.push(`  ${code} x${result.errors[code]}${where}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One line of `chaos analyze --follow`: an event as it happens. */
+export function formatEvent(e: TimelineEvent): string {
+  switch (e.kind) {
+    case 'master':
+      return `${formatClock(e.time)}  VRID ${e.vrid}  master ${e.router}${e.again ? ' (again, after its own silence)' : ''}`;
+    case 'switchover': {
+      const s = e.switchover;
+      return `${formatClock(s.at)}  VRID ${s.vrid}  switchover ${s.from} -> ${s.to}  gap ${s.gapSeconds.toFixed(4)} s  (${s.reason})`;
+    }
+    case 'split-brain-begins':
+      return `${formatClock(e.time)}  VRID ${e.vrid}  split brain begins  ${e.masters.join(' + ')}`;
+    case 'split-brain-ends':
+      return `${formatClock(e.end)}  VRID ${e.vrid}  split brain ends  ${(e.end - e.start).toFixed(4)} s  ${e.masters.join(' + ')}`;
+    case 'garp-burst':
+      return `${formatClock(e.burst.time)}  GARP burst  ${e.burst.senderMac}  ${e.burst.ip}  x${e.burst.count}`;
+  }
 }

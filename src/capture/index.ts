@@ -1,8 +1,8 @@
 /** Capture analysis: pcap reading and writing, frame decoding, the VRRP timeline. */
 export { advertLateness } from './advert-lateness';
 export type { AdvertLateness, TimeWindow } from './advert-lateness';
-export { analyzePcapFiles, observePcapFiles } from './analyze-files';
-export type { AnalyzeFilesOptions } from './analyze-files';
+export { analyzePcapFiles, followPcapFiles, observePcapFiles } from './analyze-files';
+export type { AnalyzeFilesOptions, FollowOptions } from './analyze-files';
 export { decodeArp, encodeArp, isGratuitousArp } from './arp';
 export type { ArpPacket } from './arp';
 export { formatAnalysis } from './format';
@@ -29,8 +29,9 @@ export {
 } from './frame-builders';
 export { decodeLink } from './link';
 export type { LinkFrame } from './link';
-export { readPcapFile, streamPcapFile, writePcapFile } from './pcap-file';
-export type { PcapFileInfo, PcapRecord } from './pcap-file';
+export { readCapture, readPcapFile, streamPcapFile, writePcapFile } from './pcap-file';
+export type { PcapFileInfo, PcapRecord, ReadCaptureOptions } from './pcap-file';
+export { encodePcapng, encodePcapngHeader, encodePcapngRecord } from './pcapng-format';
 export {
   encodePcap,
   encodePcapGlobalHeader,
@@ -38,7 +39,7 @@ export {
   parsePcapHeader,
 } from './pcap-format';
 export type { PcapHeader, PcapWriteOptions, PcapWriteRecord } from './pcap-format';
-export { analyzeTimeline, livenessWindowSeconds } from './timeline';
+export { TimelineBuilder, analyzeTimeline, livenessWindowSeconds } from './timeline';
 export type {
   Advert,
   AdvertRun,
@@ -52,6 +53,7 @@ export type {
   SplitBrain,
   Switchover,
   SwitchoverReason,
+  TimelineEvent,
   TimelineOptions,
   VridTimeline,
 } from './timeline';

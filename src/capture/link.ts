@@ -57,8 +57,8 @@ export const VLAN_TAG_LENGTH = 4;
 export const SLL_HEADER_LENGTH = 16;
 /** SLL2: protocol (2) + reserved (2) + ifindex (4) + ARPHRD (2) + packet type (1) + address length (1) + address (8). */
 export const SLL2_HEADER_LENGTH = 20;
-/** At most this many stacked VLAN tags are unwrapped (802.1ad QinQ is two). */
-const MAX_VLAN_TAGS = 2;
+/** At most this many stacked VLAN tags are unwrapped (802.1ad QinQ is two; some carriers stack more). */
+const MAX_VLAN_TAGS = 4;
 
 /** ARPHRD_ETHER: the cooked header's address is a 6-octet MAC. */
 const ARPHRD_ETHER = 1;
@@ -119,18 +119,44 @@ function u16(buf: Uint8Array, offset: number): number {
 }
 
 /**
- * Unwrap 802.1Q / 802.1ad tags: `etherType` is the type field just read and `payloadOffset`
- * where the bytes after it start. Each tag is TCI (2) + next EtherType (2).
- * Returns the inner EtherType, the payload offset and the outer VLAN ID.
+ * Where a frame's parts are, as numbers: what locateLink fills in (into an object the caller
+ * owns, so the hot path allocates nothing) and decodeLink turns into a LinkFrame.
+ */
+export interface LinkLayout {
+  /** EtherType of the payload, after any VLAN tags. */
+  etherType: number;
+  /** Offset of the network-layer payload. */
+  payloadOffset: number;
+  /** Offset of the source / destination MAC, or -1 when the link layer has none. */
+  srcMacAt: number;
+  dstMacAt: number;
+  /** 1 broadcast, 0 not, -1 unknown. */
+  broadcast: number;
+  /** Outermost VLAN ID, or -1. */
+  vlan: number;
+}
+
+export function emptyLayout(): LinkLayout {
+  return { etherType: 0, payloadOffset: 0, srcMacAt: -1, dstMacAt: -1, broadcast: -1, vlan: -1 };
+}
+
+/**
+ * Unwrap stacked 802.1Q / 802.1ad (QinQ) tags of the frame at `s` (`n` octets): `outerType` is
+ * the type field just read and `offset` where the octets after it start (relative to `s`).
+ * Each tag is TCI (2) + next EtherType (2). Sets the inner EtherType, the payload offset and
+ * the outermost VLAN ID.
  */
 function unwrapVlan(
   buf: Uint8Array,
+  s: number,
+  n: number,
   outerType: number,
   offset: number,
-): { etherType: number; payloadOffset: number; vlan: number | null } {
+  out: LinkLayout,
+): void {
   let etherType = outerType;
   let payloadOffset = offset;
-  let vlan: number | null = null;
+  let vlan = -1;
   let tags = 0;
   while (
     etherType === ETHERTYPE_VLAN ||
@@ -139,122 +165,113 @@ function unwrapVlan(
   ) {
     if (++tags > MAX_VLAN_TAGS)
       fail('VLAN_TOO_DEEP', 'vlan', tags, `More than ${MAX_VLAN_TAGS} VLAN tags`);
-    if (buf.length < payloadOffset + VLAN_TAG_LENGTH) {
-      fail('VLAN_TRUNCATED', 'length', buf.length, `VLAN tag truncated: ${buf.length} octets`);
+    if (n < payloadOffset + VLAN_TAG_LENGTH) {
+      fail('VLAN_TRUNCATED', 'length', n, `VLAN tag truncated: ${n} octets`);
     }
     // TCI: PCP (3 bits) + DEI (1 bit) + VID (12 bits); then the next EtherType (2).
-    if (vlan === null) vlan = u16(buf, payloadOffset) & 0x0fff;
-    etherType = u16(buf, payloadOffset + 2);
+    if (vlan < 0) vlan = u16(buf, s + payloadOffset) & 0x0fff;
+    etherType = u16(buf, s + payloadOffset + 2);
     payloadOffset += VLAN_TAG_LENGTH;
   }
-  return { etherType, payloadOffset, vlan };
+  out.etherType = etherType;
+  out.payloadOffset = payloadOffset;
+  out.vlan = vlan;
+}
+
+function truncated(code: string, name: string, length: number, need: number): never {
+  return fail(code, 'length', length, `${name} header truncated: ${length} octets (need ${need})`);
 }
 
 /** Ethernet II (IEEE 802.3 with an EtherType >= 0x0600), VLAN tags unwrapped. */
-export function decodeEthernet(buf: Uint8Array): LinkFrame {
-  if (buf.length < ETHERNET_HEADER_LENGTH) {
-    fail(
-      'ETHERNET_TRUNCATED',
-      'length',
-      buf.length,
-      `Ethernet header truncated: ${buf.length} octets (need ${ETHERNET_HEADER_LENGTH})`,
-    );
-  }
+function locateEthernet(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < ETHERNET_HEADER_LENGTH)
+    truncated('ETHERNET_TRUNCATED', 'Ethernet', n, ETHERNET_HEADER_LENGTH);
   // Destination (6 octets), source (6 octets), EtherType or 802.3 length (2 octets).
-  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 12), ETHERNET_HEADER_LENGTH);
-  return {
-    etherType,
-    payload: buf.subarray(payloadOffset),
-    srcMac: formatMac(buf, 6),
-    dstMac: formatMac(buf, 0),
-    broadcast: isBroadcastAt(buf, 0),
-    vlan,
-  };
+  unwrapVlan(buf, s, n, u16(buf, s + 12), ETHERNET_HEADER_LENGTH, out);
+  out.srcMacAt = 6;
+  out.dstMacAt = 0;
+  out.broadcast = isBroadcastAt(buf, s) ? 1 : 0;
 }
 
 /** Linux cooked capture v1 (LINKTYPE_LINUX_SLL). */
-export function decodeSll(buf: Uint8Array): LinkFrame {
-  if (buf.length < SLL_HEADER_LENGTH) {
-    fail(
-      'SLL_TRUNCATED',
-      'length',
-      buf.length,
-      `SLL header truncated: ${buf.length} octets (need ${SLL_HEADER_LENGTH})`,
-    );
-  }
-  const packetType = u16(buf, 0); // 16 bits: PACKET_HOST, _BROADCAST, ...
-  const arphrd = u16(buf, 2); // 16 bits: ARPHRD_ type of the device
-  const addressLength = u16(buf, 4); // 16 bits: link-layer address length (<= 8 kept)
+function locateSll(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < SLL_HEADER_LENGTH) truncated('SLL_TRUNCATED', 'SLL', n, SLL_HEADER_LENGTH);
+  const packetType = u16(buf, s); // 16 bits: PACKET_HOST, _BROADCAST, ...
+  const arphrd = u16(buf, s + 2); // 16 bits: ARPHRD_ type of the device
+  const addressLength = u16(buf, s + 4); // 16 bits: link-layer address length (<= 8 kept)
   // 8 octets of address at 6, then the protocol (EtherType) at 14.
-  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 14), SLL_HEADER_LENGTH);
-  return {
-    etherType,
-    payload: buf.subarray(payloadOffset),
-    srcMac: arphrd === ARPHRD_ETHER && addressLength === 6 ? formatMac(buf, 6) : null,
-    dstMac: null,
-    broadcast: packetType === SLL_PACKET_BROADCAST,
-    vlan,
-  };
+  unwrapVlan(buf, s, n, u16(buf, s + 14), SLL_HEADER_LENGTH, out);
+  out.srcMacAt = arphrd === ARPHRD_ETHER && addressLength === 6 ? 6 : -1;
+  out.dstMacAt = -1;
+  out.broadcast = packetType === SLL_PACKET_BROADCAST ? 1 : 0;
 }
 
 /** Linux cooked capture v2 (LINKTYPE_LINUX_SLL2). */
-export function decodeSll2(buf: Uint8Array): LinkFrame {
-  if (buf.length < SLL2_HEADER_LENGTH) {
-    fail(
-      'SLL2_TRUNCATED',
-      'length',
-      buf.length,
-      `SLL2 header truncated: ${buf.length} octets (need ${SLL2_HEADER_LENGTH})`,
-    );
-  }
+function locateSll2(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < SLL2_HEADER_LENGTH) truncated('SLL2_TRUNCATED', 'SLL2', n, SLL2_HEADER_LENGTH);
   // Protocol (2) at 0, reserved (2), interface index (4), ARPHRD (2) at 8, packet type (1) at 10,
   // address length (1) at 11, address (8) at 12; payload at 20.
-  const arphrd = u16(buf, 8);
-  const packetType = buf[10]!;
-  const addressLength = buf[11]!;
-  const { etherType, payloadOffset, vlan } = unwrapVlan(buf, u16(buf, 0), SLL2_HEADER_LENGTH);
-  return {
-    etherType,
-    payload: buf.subarray(payloadOffset),
-    srcMac: arphrd === ARPHRD_ETHER && addressLength === 6 ? formatMac(buf, 12) : null,
-    dstMac: null,
-    broadcast: packetType === SLL_PACKET_BROADCAST,
-    vlan,
-  };
+  const arphrd = u16(buf, s + 8);
+  const packetType = buf[s + 10]!;
+  const addressLength = buf[s + 11]!;
+  unwrapVlan(buf, s, n, u16(buf, s), SLL2_HEADER_LENGTH, out);
+  out.srcMacAt = arphrd === ARPHRD_ETHER && addressLength === 6 ? 12 : -1;
+  out.dstMacAt = -1;
+  out.broadcast = packetType === SLL_PACKET_BROADCAST ? 1 : 0;
 }
 
 /** Raw IP: the frame is the datagram; IPv6 is reported by its EtherType so callers skip it. */
-export function decodeRawIp(buf: Uint8Array): LinkFrame {
-  if (buf.length < 1) fail('RAW_IP_TRUNCATED', 'length', 0, 'Raw IP frame is empty');
-  const version = buf[0]! >>> 4;
-  return {
-    etherType: version === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4,
-    payload: buf,
-    srcMac: null,
-    dstMac: null,
-    broadcast: null,
-    vlan: null,
-  };
+function locateRawIp(buf: Uint8Array, s: number, n: number, out: LinkLayout): void {
+  if (n < 1) fail('RAW_IP_TRUNCATED', 'length', 0, 'Raw IP frame is empty');
+  out.etherType = buf[s]! >>> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+  out.payloadOffset = 0;
+  out.srcMacAt = -1;
+  out.dstMacAt = -1;
+  out.broadcast = -1;
+  out.vlan = -1;
+}
+
+/**
+ * Fill `out` with the layout (offsets relative to `start`) of the frame of the given pcap link
+ * type in `buf` from `start` to `end`; throws a DecodeError.
+ */
+export function locateLink(
+  linkType: number,
+  buf: Uint8Array,
+  out: LinkLayout,
+  start = 0,
+  end = buf.length,
+): LinkLayout {
+  const n = end - start;
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      locateEthernet(buf, start, n, out);
+      break;
+    case LINKTYPE_LINUX_SLL:
+      locateSll(buf, start, n, out);
+      break;
+    case LINKTYPE_LINUX_SLL2:
+      locateSll2(buf, start, n, out);
+      break;
+    case LINKTYPE_RAW:
+    case LINKTYPE_IPV4:
+      locateRawIp(buf, start, n, out);
+      break;
+    default:
+      fail('LINKTYPE_UNSUPPORTED', 'linkType', linkType, `Unsupported pcap link type: ${linkType}`);
+  }
+  return out;
 }
 
 /** Decode the link layer of a frame of the given pcap link type. */
 export function decodeLink(linkType: number, buf: Uint8Array): LinkFrame {
-  switch (linkType) {
-    case LINKTYPE_ETHERNET:
-      return decodeEthernet(buf);
-    case LINKTYPE_LINUX_SLL:
-      return decodeSll(buf);
-    case LINKTYPE_LINUX_SLL2:
-      return decodeSll2(buf);
-    case LINKTYPE_RAW:
-    case LINKTYPE_IPV4:
-      return decodeRawIp(buf);
-    default:
-      return fail(
-        'LINKTYPE_UNSUPPORTED',
-        'linkType',
-        linkType,
-        `Unsupported pcap link type: ${linkType}`,
-      );
-  }
+  const l = locateLink(linkType, buf, emptyLayout());
+  return {
+    etherType: l.etherType,
+    payload: buf.subarray(l.payloadOffset),
+    srcMac: l.srcMacAt < 0 ? null : formatMac(buf, l.srcMacAt),
+    dstMac: l.dstMacAt < 0 ? null : formatMac(buf, l.dstMacAt),
+    broadcast: l.broadcast < 0 ? null : l.broadcast === 1,
+    vlan: l.vlan < 0 ? null : l.vlan,
+  };
 }

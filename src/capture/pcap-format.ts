@@ -12,8 +12,6 @@ export const PCAP_RECORD_HEADER_LENGTH = 16;
 export const PCAP_MAGIC_MICROS = 0xa1b2c3d4;
 /** Magic for nanosecond timestamps. */
 export const PCAP_MAGIC_NANOS = 0xa1b23c4d;
-/** First four octets of a pcapng file (Section Header Block type). */
-const PCAPNG_MAGIC = 0x0a0d0d0a;
 /** tcpdump's default snapshot length, and the largest record a reader here accepts. */
 export const PCAP_DEFAULT_SNAPLEN = 262144;
 export const PCAP_MAX_RECORD_LENGTH = 262144;
@@ -84,11 +82,10 @@ export function magicOf(buf: Uint8Array): { byteOrder: ByteOrder; nanosecond: bo
 
 function badMagic(buf: Uint8Array, file: string): InputError {
   const magic = new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0, false);
-  const hint =
-    magic === PCAPNG_MAGIC
-      ? ' (a pcapng file: convert it with `editcap -F pcap IN OUT` or capture with `tcpdump -w`)'
-      : '';
-  return new InputError('PCAP_BAD_MAGIC', `${file}: not a pcap file: magic ${hex32(magic)}${hint}`);
+  return new InputError(
+    'PCAP_BAD_MAGIC',
+    `${file}: not a pcap or pcapng file: magic ${hex32(magic)}`,
+  );
 }
 
 /** A record to write. */

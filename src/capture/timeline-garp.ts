@@ -8,18 +8,21 @@ import type { ArpObservation } from './frame';
 import { lowerBound } from './timeline-order';
 import type { GarpBurst, ResolvedOptions, Switchover, VridTimeline } from './timeline-types';
 
-/** Group gratuitous ARPs into bursts (input in time order). */
-export function garpBursts(arps: readonly ArpObservation[], gapSeconds: number): GarpBurst[] {
-  const bursts: GarpBurst[] = [];
-  const current = new Map<string, GarpBurst>();
-  for (const a of arps) {
-    if (!a.gratuitous) continue;
+/** Gratuitous ARPs into bursts, one at a time in time order. */
+export class GarpBurster {
+  readonly bursts: GarpBurst[] = [];
+  private readonly current = new Map<string, GarpBurst>();
+
+  constructor(private readonly gapSeconds: number) {}
+
+  /** Add a gratuitous ARP; returns the burst it begins, or null when it extends one. */
+  add(a: ArpObservation): GarpBurst | null {
     const key = `${a.senderMac}|${a.senderIp}`;
-    const burst = current.get(key);
-    if (burst && a.time - burst.end <= gapSeconds) {
+    const burst = this.current.get(key);
+    if (burst && a.time - burst.end <= this.gapSeconds) {
       burst.end = a.time;
       burst.count += 1;
-      continue;
+      return null;
     }
     const fresh: GarpBurst = {
       time: a.time,
@@ -31,10 +34,10 @@ export function garpBursts(arps: readonly ArpObservation[], gapSeconds: number):
       switchoverIndex: null,
       afterSwitchoverSeconds: null,
     };
-    current.set(key, fresh);
-    bursts.push(fresh);
+    this.current.set(key, fresh);
+    this.bursts.push(fresh);
+    return fresh;
   }
-  return bursts;
 }
 
 /** Attach each switchover's first following GARP burst (see the module comment). */

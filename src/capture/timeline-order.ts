@@ -19,19 +19,7 @@ export function compareIp(a: string, b: string): number {
   return ipToNumber(a) - ipToNumber(b);
 }
 
-/** Index of the first element > x (times ascending). */
-export function upperBound(times: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element >= x. */
+/** Index of the first element >= x (times ascending). */
 export function lowerBound(times: readonly number[], x: number): number {
   let lo = 0;
   let hi = times.length;

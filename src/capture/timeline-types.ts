@@ -18,17 +18,26 @@ export interface TimelineOptions {
   garpLeadSeconds?: number;
   /** The captures the observations came from, copied into the result. */
   sources?: CaptureSource[];
+  /** Keep every advert in `VridTimeline.adverts` (default true; `chaos analyze --adverts`). */
+  adverts?: boolean;
 }
 
 /** One analysed capture file. */
 export interface CaptureSource {
   /** The `source` index its observations carry. */
   index: number;
+  /** The path, or `-` for standard input. */
   path: string;
+  format: 'pcap' | 'pcapng';
+  /** The link type of the (first) interface. */
   linkType: number;
+  /** Every interface's link type (pcapng may describe several; classic pcap has one). */
+  linkTypes: number[];
   packets: number;
   /** true for nanosecond-resolution files. */
   nanosecond: boolean;
+  /** The input stopped inside its last record: what and where (the rest was analysed). */
+  truncated: string | null;
 }
 
 /** The same shape as the observation: an advert of the timeline. */
@@ -141,6 +150,35 @@ export interface ErrorExample {
   time: number;
 }
 
+/** A router's adverts with one priority within one of its runs: a line of the text timeline. */
+export interface AdvertSegment {
+  src: string;
+  priority: number;
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** Adverts of one router in one VRID group. */
+export interface SenderCount {
+  src: string;
+  /** Ethernet source of its first advert, when the capture has it. */
+  srcMac: string | null;
+  adverts: number;
+}
+
+/**
+ * Adverts a router of the group would drop on receipt (RFC 3768 7.1, RFC 5798 7.1), by reason:
+ * a TTL other than 255, an advert interval or an authentication (version, type, password)
+ * other than the group's first advert's. Malformed packets (bad checksum, bad length, ...) are
+ * decode errors, counted in AnalysisResult.errors by code.
+ */
+export interface ReceiveChecks {
+  ttl: number;
+  interval: number;
+  auth: number;
+}
+
 export interface VridTimeline {
   vrid: number;
   versions: number[];
@@ -148,8 +186,17 @@ export interface VridTimeline {
   routers: string[];
   /** Virtual addresses announced by any advert. */
   addresses: string[];
-  /** Every advert (duplicates removed), in time order. */
-  adverts: Advert[];
+  /** Adverts per router, in address order. */
+  senders: SenderCount[];
+  /** The advert intervals seen, ms, ascending. */
+  intervalsMs: number[];
+  /** Authentication seen, in order of appearance (at most 4): `none`, `PASS "1111"`, `AH`, `none (v3)`. */
+  auth: string[];
+  receiveChecks: ReceiveChecks;
+  /** The text timeline's lines: a new one where a run starts, the priority changes, or a router resigns. */
+  segments: AdvertSegment[];
+  /** Every advert (duplicates removed), in time order; only with the `adverts` option. */
+  adverts?: Advert[];
   runs: AdvertRun[];
   masterPeriods: MasterPeriod[];
   switchovers: Switchover[];
@@ -193,6 +240,7 @@ export interface AnalysisResult {
 
 /** TimelineOptions with the defaults filled in (sources aside). */
 export interface ResolvedOptions {
+  adverts: boolean;
   duplicateWindowSeconds: number;
   livenessToleranceSeconds: number;
   minSplitBrainSeconds: number | undefined;

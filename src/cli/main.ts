@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { processIO } from './io';
-import { runCli } from './program';
+import type { CliIO } from './io';
+import type * as Analyze from './analyze';
+import type * as Core from './cli-core';
+import type * as Program from './program';
 
 /**
  * The exit code, and an exit shortly after should something still hold the process: an image
@@ -12,7 +15,24 @@ function finish(code: number): void {
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
-runCli(process.argv.slice(2), processIO).then(finish, (error: unknown) => {
+/**
+ * `chaos analyze` loads only its own command (cli-core.ts says why); the rest, everything.
+ * `require`, not `import()`: under node16 resolution a CommonJS build keeps `import()` as an
+ * ES import, which needs file extensions.
+ */
+function run(argv: readonly string[], io: CliIO): Promise<number> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (argv[0] === 'analyze') {
+    const core = require('./cli-core') as typeof Core;
+    const analyze = require('./analyze') as typeof Analyze;
+    return core.runProgram(argv, io, analyze.registerAnalyzeCommand);
+  }
+  const program = require('./program') as typeof Program;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return program.runCli(argv, io);
+}
+
+run(process.argv.slice(2), processIO).then(finish, (error: unknown) => {
   process.stderr.write(`chaos: internal error: ${String(error)}\n`);
   finish(3);
 });

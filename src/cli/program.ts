@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { EXIT, describeError, exitCodeFor } from './exit-codes';
+import type { Command } from 'commander';
 import type { CliIO } from './io';
 import type { CommandContext } from './context';
+import { newProgram, runProgram } from './cli-core';
 import { registerConfCommands } from './conf';
 import { registerAnalyzeCommand } from './analyze';
 import { registerExploreCommand } from './explore';
@@ -15,17 +13,7 @@ import { registerValidateCommand } from './validate';
 
 export type { CommandContext } from './context';
 
-export function buildProgram(ctx: CommandContext): Command {
-  const program = new Command();
-  program
-    .name('chaos')
-    .description('Failure-injection harness for high-availability web tiers (VRRP / keepalived)')
-    .version(readVersion())
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.stdout(s),
-      writeErr: (s) => ctx.io.stderr(s),
-    });
+function registerAll(program: Command, ctx: CommandContext): void {
   registerConfCommands(program, ctx);
   registerAnalyzeCommand(program, ctx);
   registerLabCommands(program, ctx);
@@ -34,40 +22,15 @@ export function buildProgram(ctx: CommandContext): Command {
   registerReportCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerValidateCommand(program, ctx);
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = newProgram(ctx);
+  registerAll(program, ctx);
   return program;
 }
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  let code: number = EXIT.ok;
-  const ctx: CommandContext = {
-    io,
-    setExit: (c) => {
-      code = Math.max(code, c);
-    },
-  };
-  const program = buildProgram(ctx);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version exit 0; usage errors are bad input.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-    }
-    io.stderr(`chaos: ${describeError(error)}\n`);
-    return exitCodeFor(error);
-  }
-}
-
-function readVersion(): string {
-  // src/cli under ts-jest, dist/src/cli when built: walk up to the package root.
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file))
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
-    dir = path.dirname(dir);
-  }
-  return '0.0.0';
+export function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  return runProgram(argv, io, registerAll);
 }

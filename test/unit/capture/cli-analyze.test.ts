@@ -108,7 +108,40 @@ Decode errors: none
       errors: {},
       sources: [{ index: 0, packets: 35 }],
     });
+    // A summary: adverts counted per sender, not listed.
+    expect(result.vrids[0]?.adverts).toBeUndefined();
+    expect(result.vrids[0]?.senders).toEqual([
+      { src: NODE_B, srcMac: '02:42:c0:a8:11:65', adverts: 11 },
+      { src: NODE_A, srcMac: '02:42:c0:a8:11:66', adverts: 4 },
+    ]);
+    expect(result.vrids[0]?.receiveChecks).toEqual({ ttl: 0, interval: 0, auth: 0 });
+  });
+
+  it('--json --adverts lists every advert', async () => {
+    const { code, out } = await run(
+      'analyze',
+      '--json',
+      '--adverts',
+      referencePcap('graceful-stop.pcap'),
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as AnalysisResult;
     expect(result.vrids[0]?.adverts).toHaveLength(15);
+    expect(result.vrids[0]?.adverts?.filter((a) => a.priority === 0)).toHaveLength(1);
+  });
+
+  it('--follow prints each event, then the timeline', async () => {
+    const { code, out } = await run('analyze', '--follow', referencePcap('poweroff-master.pcap'));
+    expect(code).toBe(0);
+    const [events, summary] = out.split('\n\n');
+    expect(events!.split('\n')).toEqual([
+      '06:03:54.917  VRID 51  master 192.168.17.102',
+      '06:03:56.916  GARP burst  02:42:c0:a8:11:66  192.168.17.200  x5',
+      '06:04:01.527  VRID 51  switchover 192.168.17.102 -> 192.168.17.101  gap 3.6096 s  (silence)',
+      '06:04:01.527  GARP burst  02:42:c0:a8:11:65  192.168.17.200  x5',
+      '06:04:06.527  GARP burst  02:42:c0:a8:11:65  192.168.17.200  x5',
+    ]);
+    expect(summary).toMatch(/^30 packets from 1 file/);
   });
 
   it('--json split brain: {vrid, masters, start, end, durationSeconds}', async () => {
@@ -125,7 +158,6 @@ Decode errors: none
 
   const reference = (): Buffer => fs.readFileSync(referencePcap('poweroff-master.pcap'));
   it.each([
-    { name: 'truncated pcap', make: () => reference().subarray(0, 1000), code: 'PCAP_TRUNCATED' },
     {
       name: 'not a pcap',
       make: () => Buffer.from('{"this": "is json"}\n'),
@@ -139,6 +171,19 @@ Decode errors: none
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
     expect(result.err).toContain(`(${code})`);
+    expect(result.err).toContain(file);
+  });
+
+  it('a truncated capture: the rest analysed, exit 0, the cut record on stderr', async () => {
+    const file = tmp.file('truncated.pcap');
+    fs.writeFileSync(file, reference().subarray(0, 1000));
+    const result = await run('analyze', file);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^\d+ packets from 1 file/);
+    expect(result.err).toMatch(
+      /warning: .*truncated pcap file: ends inside record \d+ at offset \d+/,
+    );
+    expect(result.err).toContain('(PCAP_TRUNCATED)');
     expect(result.err).toContain(file);
   });
 

@@ -203,9 +203,11 @@ describe('link layers', () => {
       code: 'VLAN_TRUNCATED',
     },
     {
-      name: 'three VLAN tags',
+      name: 'five VLAN tags',
       linkType: LINKTYPE_ETHERNET,
-      frame: hex('ffffffffffff 0242c0a81166 8100 0001 8100 0002 8100 0003 0800'),
+      frame: hex(
+        'ffffffffffff 0242c0a81166 88a8 0001 88a8 0002 9100 0003 8100 0004 8100 0005 0800',
+      ),
       code: 'VLAN_TOO_DEEP',
     },
     {

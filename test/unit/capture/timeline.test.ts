@@ -342,7 +342,7 @@ describe('merging captures', () => {
     expect(merged.counts.duplicates).toBe(single.packetCount);
     expect(merged.switchovers).toEqual(single.switchovers);
     expect(merged.garps.map((g) => g.count)).toEqual([5]);
-    expect(merged.vrids[0]?.adverts.every((a) => a.source === 0)).toBe(true);
+    expect(merged.vrids[0]?.adverts?.every((a) => a.source === 0)).toBe(true);
   });
 
   it('copies more than 1 ms apart are different packets', () => {
