@@ -13,8 +13,10 @@
  * `--phases N` (default 12) phases: seed k + 1, a lead-in of 10 s (past the first election)
  * plus k/N of a 3 s cycle (the seed labs' longest timer, the 3 s track script), and the step
  * costs drawn from that seed (DriverOptions: samples up to 180 ms, fault plans up to 300 ms),
- * and a LAN of 0.05 ms one way, about a bridge's (with none, a takeover advert and the old
- * master's answer to it carry one timestamp and the wire analysis cannot order them).
+ * a LAN of 0.05 ms one way, about a bridge's (with none, a takeover advert and the old master's
+ * answer to it carry one timestamp and the wire analysis cannot order them), and up to 1 ms of
+ * jitter per timer and packet (`chaos explore`'s default), so that races real nodes run (two
+ * routers' adverts due together) go either way.
  * Needs a Docker engine; the runs' directories are kept under runs/agreement-<UTC>/ (the
  * simulator's for the first phase). `--docker RUN_DIR` compares with a Docker run made before
  * (its report.json) instead of making one.
@@ -36,7 +38,12 @@ const ROOT = packageRoot(__dirname);
 const CYCLE_MS = 3000;
 const SETTLE_MS = 10_000;
 /** The step costs of a simulated phase, drawn up to these (Docker's, measured). */
-const STEP_COSTS = { sampleLatencyMs: 180, actionLatencyMs: 300, lanLatencyMs: 0.05 } as const;
+const STEP_COSTS = {
+  sampleLatencyMs: 180,
+  actionLatencyMs: 300,
+  lanLatencyMs: 0.05,
+  jitterMs: 1,
+} as const;
 
 /** Phase k of n: its seed, lead-in and step costs (null: the Docker run). */
 type Phase = { k: number; of: number } | null;
