@@ -9,24 +9,9 @@ import { formatDiagnostic } from '../../../src/errors';
 import { describeFaults, faultUnits, type FaultStep } from '../../../src/faults';
 import { memorySource } from '../../../src/keepalived';
 import { runScenario } from '../../../src/run/runner';
-import { namedFaultPlan } from '../../../src/scenario/fault-input';
 import { parseScenarioText, type LoadedScenario } from '../../../src/scenario/loader';
 import { FakeLab, fakeSession } from '../drivers/fake-lab';
-
-const lab = {
-  gateway: '192.168.17.1',
-  vip: '192.168.17.200',
-  vrid: 51,
-  subnet: '192.168.17.0/24',
-  nodes: [
-    { name: 'server01', role: 'web' as const, address: '192.168.17.102' },
-    { name: 'server02', role: 'mysql' as const, address: '192.168.17.100' },
-  ],
-};
-const plan = (name: string, action: 'apply' | 'heal', node = 'server01', params = {}) =>
-  namedFaultPlan(lab, name, action, node, params).actions.flatMap((a) =>
-    'node' in a ? a.steps : [],
-  );
+import { plan } from './plans';
 
 const scenario = (steps: string) =>
   parseScenarioText(`name: t\nsteps:\n${steps}`, '/s/t.yaml', memorySource({}));
