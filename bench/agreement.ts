@@ -53,7 +53,9 @@ async function run(driver: DriverName, paths: string[], out: string | undefined,
     paths,
     driver: DRIVERS[driver],
     seed: phase ? phase.k + 1 : 1,
-    ...(phase ? { leadInMs: SETTLE_MS + (phase.k * CYCLE_MS) / phase.of, ...STEP_COSTS } : {}),
+    ...(phase
+      ? { simulator: { leadInMs: SETTLE_MS + (phase.k * CYCLE_MS) / phase.of, ...STEP_COSTS } }
+      : {}),
     ...(out !== undefined ? { out } : {}),
     generatedAt: new Date().toISOString(),
     chaosVersion: null,

@@ -132,7 +132,7 @@ export function registerRunCommand(
         paths,
         driver: drivers[options.driver],
         seed: options.seed,
-        ...(options.jitter !== undefined ? { jitterMs: options.jitter } : {}),
+        ...(options.jitter !== undefined ? { simulator: { jitterMs: options.jitter } } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
         ...(options.out !== undefined ? { out: options.out } : {}),
         ...(options.baseline !== undefined

@@ -49,6 +49,8 @@ export interface Agreement {
   notes: string[];
 }
 
+const fixed3 = (seconds: number): string => seconds.toFixed(3);
+const s3 = (seconds: number): string => `${fixed3(seconds)} s`;
 const sequence = (r: ScenarioResult): string[] => r.switchovers.map((s) => `${s.from}>${s.to}`);
 const splitSeconds = (r: ScenarioResult): number =>
   r.splitBrain.reduce((sum, b) => sum + b.durationSeconds, 0);
@@ -112,8 +114,7 @@ export function compareDrivers(sims: readonly ScenarioResult[], docker: Scenario
   const downtimeAgrees =
     downDocker >= down.min - tolerance(down.min) && downDocker <= down.max + tolerance(down.max);
   const phases = sims.length;
-  const s3 = (x: number): string => x.toFixed(3);
-  const spread = `${s3(down.min)}-${s3(down.max)} s over ${phases} phase${phases === 1 ? '' : 's'}`;
+  const spread = `${fixed3(down.min)}-${fixed3(down.max)} s over ${phases} phase${phases === 1 ? '' : 's'}`;
   const why: string[] = [];
   const statuses = new Set(sims.map((s) => s.status));
   if (!statuses.has(docker.status))
@@ -124,12 +125,12 @@ export function compareDrivers(sims: readonly ScenarioResult[], docker: Scenario
     why.push(`a gap differs by ${worst.toFixed(1)} ms (target ${AGREEMENT_TARGETS.gapMs} ms)`);
   if (!downtimeAgrees)
     why.push(
-      `client downtime: sim ${spread}, docker ${s3(downDocker)} s${owners.same ? ', with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP)' : ''}`,
+      `client downtime: sim ${spread}, docker ${s3(downDocker)}${owners.same ? ', with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP)' : ''}`,
     );
   const notes: string[] = [];
   if (downtimeAgrees && down.max - down.min > tolerance(down.max))
     notes.push(
-      `client downtime depends on the phase: sim ${spread}; docker's ${s3(downDocker)} s is inside`,
+      `client downtime depends on the phase: sim ${spread}; docker's ${s3(downDocker)} is inside`,
     );
   if (owners.same && matching.length < phases)
     notes.push(`docker's owners are those of ${matching.length} of ${phases} phases`);
@@ -148,9 +149,8 @@ export function compareDrivers(sims: readonly ScenarioResult[], docker: Scenario
 }
 
 const pad = (text: string, width: number): string => text.padEnd(width);
-const s3 = (seconds: number): string => `${seconds.toFixed(3)} s`;
 const ranged = (r: PhaseRange): string =>
-  r.min === r.max ? s3(r.median) : `${s3(r.median)} [${r.min.toFixed(3)}-${r.max.toFixed(3)}]`;
+  r.min === r.max ? s3(r.median) : `${s3(r.median)} [${fixed3(r.min)}-${fixed3(r.max)}]`;
 
 /** The side-by-side table, a row per scenario, then what differs and what the phases explain. */
 export function formatAgreement(rows: readonly Agreement[]): string {

@@ -33,10 +33,10 @@ export function outagesFromProbes(probes: readonly ProbeRecord[]): OutageRecord[
       if (open === null) {
         const previous = spans.at(-1);
         // A failure sent before the previous outage's answer came in: the same outage.
-        open =
-          previous && previous.end !== null && p.t < previous.end
-            ? (spans.pop(), { start: previous.start, failed: previous.failed })
-            : { start: p.t, failed: 0 };
+        if (previous && previous.end !== null && p.t < previous.end) {
+          spans.pop();
+          open = { start: previous.start, failed: previous.failed };
+        } else open = { start: p.t, failed: 0 };
       }
       open.failed++;
     } else if (open !== null) {

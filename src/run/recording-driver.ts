@@ -62,7 +62,7 @@ export class RecordingDriver implements Driver {
       const slice = Math.min(every, left);
       await this.inner.wait(slice);
       left -= slice;
-      await this.keep(this.inner.peek ? this.inner.peek() : this.inner.sample());
+      await this.timelineSample();
     }
   }
 
@@ -104,9 +104,12 @@ export class RecordingDriver implements Driver {
     return e;
   }
 
-  /** The timeline's own samples cost nothing where the driver can peek (the simulator). */
   private async sampleIfRecording(): Promise<void> {
-    if (this.options.sampleEveryMs !== null)
-      await this.keep(this.inner.peek ? this.inner.peek() : this.inner.sample());
+    if (this.options.sampleEveryMs !== null) await this.timelineSample();
+  }
+
+  /** The timeline's own samples cost nothing where the driver can peek (the simulator). */
+  private timelineSample(): Promise<VipSample> {
+    return this.keep(this.inner.peek ? this.inner.peek() : this.inner.sample());
   }
 }

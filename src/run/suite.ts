@@ -69,13 +69,8 @@ export interface SuiteOptions {
   paths: readonly string[];
   driver: DriverKitFactory;
   seed: number;
-  /** The simulator's phase: DriverOptions' leadInMs and actionLatencyMs. */
-  leadInMs?: number;
-  actionLatencyMs?: number;
-  sampleLatencyMs?: number;
-  lanLatencyMs?: number;
-  /** The simulator's jitter per timer and packet (DriverOptions' jitterMs; `chaos explore`'s findings). */
-  jitterMs?: number;
+  /** Every scenario's driver options beyond the seed (the simulator's; see DriverOptions). */
+  simulator?: Omit<DriverOptions, 'seed'>;
   shard?: Shard;
   out?: string;
   baseline?: { path: string; limits?: Partial<RegressionLimits> };
@@ -180,19 +175,6 @@ function checkRefusals(kit: DriverKit, loaded: readonly LoadedScenario[], seed: 
     );
 }
 
-/** What each scenario's driver is given: the seed and the simulator's options. */
-function driverOptions(options: SuiteOptions): DriverOptions {
-  const { seed, leadInMs, actionLatencyMs, sampleLatencyMs, lanLatencyMs, jitterMs } = options;
-  return {
-    seed,
-    ...(lanLatencyMs === undefined ? {} : { lanLatencyMs }),
-    ...(leadInMs === undefined ? {} : { leadInMs }),
-    ...(actionLatencyMs === undefined ? {} : { actionLatencyMs }),
-    ...(sampleLatencyMs === undefined ? {} : { sampleLatencyMs }),
-    ...(jitterMs === undefined ? {} : { jitterMs }),
-  };
-}
-
 /** The scenarios run, in lab groups, until the signal aborts; results in file order. */
 async function runAll(
   kit: DriverKit,
@@ -204,10 +186,13 @@ async function runAll(
   for (const l of groupByLab(loaded)) {
     if (options.signal?.aborted) break;
     // The recorder keeps the VIP samples the report's timeline draws.
-    const driver = new RecordingDriver(kit.factory(l, driverOptions(options)), {
-      sampleEveryMs: kit.sampleEveryMs,
-      names: new Map(l.scenario.lab.nodes.map((n) => [n.address, n.name])),
-    });
+    const driver = new RecordingDriver(
+      kit.factory(l, { seed: options.seed, ...options.simulator }),
+      {
+        sampleEveryMs: kit.sampleEveryMs,
+        names: new Map(l.scenario.lab.nodes.map((n) => [n.address, n.name])),
+      },
+    );
     const ran = await runScenario(l, driver, { seed: options.seed });
     results.set(l, ran.result);
     contexts[l.file] = { lab: l.scenario.lab, slo: l.scenario.slo, evidence: driver.evidence(ran) };
