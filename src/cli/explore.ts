@@ -15,15 +15,18 @@ import { explore, type ExploreProgress } from '../explore/explore';
 import { exploreFiles } from '../explore/findings';
 import { loadExploreInput } from '../explore/input';
 import { INVARIANTS, type InvariantName } from '../explore/invariants';
-import { exploreJsonSchema, type ExploreSettings } from '../explore/model';
+import { exploreDocument, exploreJsonSchema, type ExploreSettings } from '../explore/model';
+import { exploreHtml, findingTimelines } from '../explore/html';
 import { faultDef } from '../faults';
 import { fsSource } from '../keepalived/fs-source';
 import { writeFileAtomic } from '../report/run-directory';
+import type { DriverName } from '../scenario/types';
 import { parseDuration } from '../scenario/duration';
 import type { CommandContext } from './context';
 import { EXIT } from './exit-codes';
 import { workerScript, workerSource } from './explore-pool';
-import { parseJitter, parseSeed } from './run';
+import { replayAction } from './explore-replay';
+import { parseDriver, parseJitter, parseSeed } from './run';
 
 export const EXPLORE_BAD_OPTION = 'EXPLORE_BAD_OPTION';
 
@@ -57,10 +60,17 @@ function invariantsOf(names: string[] | undefined): InvariantName[] {
     if (!(INVARIANTS as readonly string[]).includes(n))
       throw new InputError(
         EXPLORE_BAD_OPTION,
-        `unknown invariant '${n}'; known: ${INVARIANTS.join(', ')} (${EXPLORE_BAD_OPTION})`,
+        `unknown invariant '${n}'; known: ${INVARIANTS.join(', ')}`,
       );
   return INVARIANTS.filter((n) => names.includes(n));
 }
+
+type ExploreCommandOptions = ExploreCliOptions & {
+  schema?: boolean;
+  replay?: string;
+  driver: DriverName;
+  only?: string[];
+};
 
 interface ExploreCliOptions {
   runs: number;
@@ -75,10 +85,12 @@ interface ExploreCliOptions {
   json?: boolean;
 }
 
-/** `1234/2000 runs  310 runs/s  5 violations`, rewritten in place. */
-function progressLine(p: ExploreProgress): string {
+/** `[########------------]  1234/2000 runs  310 runs/s  5 violations`, rewritten in place. */
+export function progressLine(p: ExploreProgress, width = 24): string {
   const rate = p.elapsedMs > 0 ? Math.round((p.done * 1000) / p.elapsedMs) : 0;
-  return `\r${p.done}/${p.runs} runs  ${rate} runs/s  ${p.violations} violation${p.violations === 1 ? '' : 's'}`;
+  const filled = p.runs > 0 ? Math.min(width, Math.floor((p.done / p.runs) * width)) : width;
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+  return `\r${bar}  ${p.done}/${p.runs} runs  ${rate} runs/s  ${p.violations} violation${p.violations === 1 ? '' : 's'}`;
 }
 
 function writeAll(dir: string, files: Record<string, string>): void {
@@ -122,7 +134,11 @@ async function exploreAction(ctx: CommandContext, file: string, o: ExploreCliOpt
   });
   if (ctx.io.isTTY) ctx.io.stderr('\n');
   const files = exploreFiles(base, settings, outcome);
-  if (o.out !== undefined) writeAll(o.out, files);
+  if (o.out !== undefined) {
+    const timelines = await findingTimelines(base, outcome, createSimDriver, settings.jitterMs);
+    files['explore.html'] = exploreHtml(exploreDocument(base, settings, outcome), timelines);
+    writeAll(o.out, files);
+  }
   if (o.json) ctx.io.stdout(files['explore.json'] ?? '');
   else
     ctx.io.stdout(
@@ -168,16 +184,31 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
     .option('--out <dir>', 'write explore.json, explore.md and violations/ here')
     .option('--json', 'print explore.json')
     .option('--schema', "print explore.json's JSON Schema and exit")
-    .action((file: string | undefined, options: ExploreCliOptions & { schema?: boolean }) => {
+    .option(
+      '--replay <dir>',
+      'run every finding of an explore folder again (on Docker unless --driver sim) and record each as reproduced or not (DIR/replay-<driver>.json, .md)',
+    )
+    .option('--driver <driver>', '--replay: docker or sim', parseDriver, 'docker')
+    .option('--only <names>', '--replay: only these findings, e.g. slo-1,single-master-2', list)
+    .action(async (file: string | undefined, options: ExploreCommandOptions) => {
       if (options.schema) {
         ctx.io.stdout(`${JSON.stringify(exploreJsonSchema(), null, 2)}\n`);
-        return Promise.resolve();
+        return;
+      }
+      if (options.replay !== undefined) {
+        if (file !== undefined)
+          throw new InputError(
+            EXPLORE_BAD_OPTION,
+            `--replay takes a folder, not a scenario as well`,
+          );
+        await replayAction(ctx, program, options.replay, {
+          driver: options.driver,
+          ...(options.only ? { only: options.only } : {}),
+        });
+        return;
       }
       if (file === undefined)
-        throw new InputError(
-          EXPLORE_BAD_OPTION,
-          `a scenario or lab file is needed (${EXPLORE_BAD_OPTION})`,
-        );
-      return exploreAction(ctx, file, options);
+        throw new InputError(EXPLORE_BAD_OPTION, `a scenario or lab file is needed`);
+      await exploreAction(ctx, file, options);
     });
 }

@@ -38,7 +38,7 @@ export function parseJitter(value: string): number {
   return n;
 }
 
-function parseDriver(value: string): DriverName {
+export function parseDriver(value: string): DriverName {
   if (value !== 'sim' && value !== 'docker')
     throw new InvalidArgumentError('the driver is docker or sim');
   return value;
@@ -57,7 +57,7 @@ interface RunOptions {
 }
 
 /** SIGINT/SIGTERM abort the suite once; a second one only says that teardown goes on. */
-function interruptOnSignals(
+export function interruptOnSignals(
   ctx: CommandContext,
   signals: SignalSource,
 ): {

@@ -73,20 +73,26 @@ export function loadedFor(base: ExploreBase, data: ScenarioFile): LoadedScenario
   };
 }
 
+/** Run a scenario on the setup's driver, recording its VIP samples: the run and its evidence. */
+export async function recordRun(
+  setup: Omit<RunSetup, 'invariants'>,
+  loaded: LoadedScenario,
+  seed: number,
+) {
+  const inner = setup.createDriver(loaded, { seed, jitterMs: setup.jitterMs });
+  const driver = new RecordingDriver(inner, { sampleEveryMs: SAMPLE_EVERY_MS });
+  const run = await runScenario(loaded, driver, { seed });
+  return { run, evidence: driver.evidence(run) };
+}
+
 /** Run a scenario on the setup's driver; what it yields. */
 export async function runLoaded(
   setup: RunSetup,
   loaded: LoadedScenario,
   seed: number,
 ): Promise<RunEvidence> {
-  const inner = setup.createDriver(loaded, { seed, jitterMs: setup.jitterMs });
-  const driver = new RecordingDriver(inner, { sampleEveryMs: SAMPLE_EVERY_MS });
-  const run = await runScenario(loaded, driver, { seed });
-  return {
-    scenario: loaded.scenario,
-    result: run.result,
-    samples: driver.evidence(run).samples ?? [],
-  };
+  const { run, evidence } = await recordRun(setup, loaded, seed);
+  return { scenario: loaded.scenario, result: run.result, samples: evidence.samples ?? [] };
 }
 
 /** A schedule run with a seed, and the invariants' violations. */

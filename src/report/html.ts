@@ -189,7 +189,11 @@ export function renderTimelineSvg(t: Timeline, scenario: string): string {
   ].join('\n');
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ''): string {
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  cls = '',
+): string {
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -217,13 +221,14 @@ function scenarioHead(r: ScenarioReport): string[] {
 }
 
 /** The timeline, with its legend and sources, or a line saying it was not measured. */
-function timelineSection(r: ScenarioReport): string[] {
+/** A timeline with its legend (or that it was not measured). */
+export function timelineHtml(timeline: Timeline | null, name: string): string[] {
   const out: string[] = [];
-  if (r.timeline) {
-    out.push('<h3>Timeline</h3>', renderTimelineSvg(r.timeline, r.name));
-    const sources = r.timeline.nodes
+  if (timeline) {
+    out.push('<h3>Timeline</h3>', renderTimelineSvg(timeline, name));
+    const sources = timeline.nodes
       .map((n) => `${n.name}: ${n.source ?? NM}`)
-      .concat(`prober: ${r.timeline.probeSource ?? NM}`);
+      .concat(`prober: ${timeline.probeSource ?? NM}`);
     out.push(
       `<p class="legend"><span class="sw" style="background:#2e7d32"></span>MASTER <span class="sw" style="background:#90caf9"></span>BACKUP <span class="sw" style="background:#6a1b9a"></span>holds VIP <span class="sw" style="background:#66bb6a"></span>requests ok <span class="sw" style="background:#e53935"></span>requests failing <span class="sw" style="background:rgba(229,57,53,0.3)"></span>split brain · ⚡ fault ✚ heal. Sources: ${esc(sources.join('; '))}.</p>`,
     );
@@ -382,7 +387,12 @@ function scenarioHtml(r: ScenarioReport): string {
     out.push('</section>');
     return out.join('\n');
   }
-  out.push(...timelineSection(r), ...slaSection(r), ...vrrpSection(r), ...stepsSection(r));
+  out.push(
+    ...timelineHtml(r.timeline, r.name),
+    ...slaSection(r),
+    ...vrrpSection(r),
+    ...stepsSection(r),
+  );
   out.push('</section>');
   return out.join('\n');
 }
@@ -458,13 +468,18 @@ export function renderHtml(report: Report): string {
   body.push(
     `<p class="file">chaos ${esc(env.chaosVersion ?? NM)} · Docker ${esc(env.dockerVersion ?? NM)} · Node ${esc(env.nodeVersion ?? NM)} · report version ${report.version}</p>`,
   );
+  return htmlPage(`chaos report: ${verdict}`, body);
+}
+
+/** A self-contained page: the report's CSS inline, a policy that forbids any fetch. */
+export function htmlPage(title: string, body: readonly string[]): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chaos report: ${verdict}</title>
+<title>${esc(title)}</title>
 <link rel="icon" href="data:,">
 <style>${CSS}</style>
 </head>

@@ -65,6 +65,10 @@ describe('chaos explore', () => {
     expect(fs.readFileSync(path.join(out, 'violations/configs/server03.conf'), 'utf8')).toContain(
       'auth_pass 1112',
     );
+    // explore.html draws the finding's minimal run: its two masters.
+    expect(fs.readFileSync(path.join(out, 'explore.html'), 'utf8')).toMatch(
+      /<section data-finding="single-master-1">[^]*data-band="split-brain"/,
+    );
   });
 
   test('the same seed writes the same files byte for byte; another seed other runs', async () => {
@@ -111,7 +115,7 @@ describe('chaos explore', () => {
     const io = memoryIO();
     Object.assign(io, { isTTY: true });
     await runCli(['explore', COURSE, '--runs', '2', '--faults', 'power-off'], io);
-    expect(io.err).toMatch(/\r2\/2 runs {2}\d+ runs\/s {2}\d+ violations?\n$/);
+    expect(io.err).toMatch(/\r\[#{24}\] {2}2\/2 runs {2}\d+ runs\/s {2}\d+ violations?\n$/);
     const piped = await cli('explore', COURSE, '--runs', '2', '--faults', 'power-off');
     expect(piped.err).toBe('');
   });
