@@ -91,6 +91,13 @@ export function formatAnalysis(result: AnalysisResult): string {
       : '';
     lines.push(`  ${code} x${result.errors[code]}${where}`);
   }
+  for (const [vrid, byCode] of Object.entries(result.errorsByVrid))
+    lines.push(
+      `  VRID ${vrid}: ${Object.entries(byCode)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([code, n]) => `${code} x${n}`)
+        .join(', ')}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -104,6 +104,8 @@ export interface ErrorObservation extends ObservationBase {
   /** The DecodeError code, e.g. VRRP_BAD_CHECKSUM. */
   code: string;
   message: string;
+  /** A malformed VRRP message's VRID when its second octet is there to read, else null. */
+  vrid: number | null;
 }
 
 export interface IgnoredObservation extends ObservationBase {
@@ -115,6 +117,25 @@ export type Observation =
 
 /** The code counted for an exception that is not a DecodeError (a bug, not a bad packet). */
 export const FRAME_DECODE_FAILED = 'FRAME_DECODE_FAILED';
+
+/**
+ * The VRID octet of an IPv4 datagram of protocol 112 that failed to decode (a bad checksum,
+ * version, length, TTL...), so that the receive-check failures are counted per VRID; null when
+ * the frame does not get that far (a cut link header, another protocol, a cut message).
+ */
+function malformedVrid(linkType: number, data: Uint8Array): number | null {
+  let link: LinkFrame;
+  try {
+    link = decodeLink(linkType, data);
+  } catch {
+    return null;
+  }
+  const ip = link.payload;
+  if (link.etherType !== ETHERTYPE_IPV4 || ip.length < 20 || ip[0]! >> 4 !== 4) return null;
+  if (ip[9] !== IPPROTO_VRRP) return null;
+  const at = (ip[0]! & 0x0f) * 4 + 1;
+  return at < ip.length ? ip[at]! : null;
+}
 
 /**
  * Turn one captured frame into an observation. Never throws: decode errors become `error`
@@ -133,7 +154,15 @@ export function observeFrame(
   } catch (error) {
     const code = error instanceof ChaosError ? error.code : FRAME_DECODE_FAILED;
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'error', time, source, frame, code, message };
+    return {
+      kind: 'error',
+      time,
+      source,
+      frame,
+      code,
+      message,
+      vrid: malformedVrid(linkType, data),
+    };
   }
   switch (decoded.kind) {
     case 'vrrp': {

@@ -66,6 +66,7 @@ export class TimelineBuilder {
   private end: number | null = null;
   private packets = 0;
   private readonly errors: Record<string, number> = {};
+  private readonly errorsByVrid: Record<string, Record<string, number>> = {};
   private readonly errorExamples: ErrorExample[] = [];
   private errorCount = 0;
   private ignored = 0;
@@ -154,6 +155,7 @@ export class TimelineBuilder {
       priorityZero,
       garps,
       errors: this.errors,
+      errorsByVrid: this.errorsByVrid,
       errorExamples: this.errorExamples,
       counts: {
         adverts: this.adverts,
@@ -224,5 +226,8 @@ export class TimelineBuilder {
       });
     }
     this.errors[o.code]! += 1;
+    if (o.vrid === null) return;
+    const byCode = (this.errorsByVrid[o.vrid] ??= {});
+    byCode[o.code] = (byCode[o.code] ?? 0) + 1;
   }
 }

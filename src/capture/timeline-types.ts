@@ -171,7 +171,7 @@ export interface SenderCount {
  * Adverts a router of the group would drop on receipt (RFC 3768 7.1, RFC 5798 7.1), by reason:
  * a TTL other than 255, an advert interval or an authentication (version, type, password)
  * other than the group's first advert's. Malformed packets (bad checksum, bad length, ...) are
- * decode errors, counted in AnalysisResult.errors by code.
+ * decode errors, counted in AnalysisResult.errors by code and in errorsByVrid per VRID.
  */
 export interface ReceiveChecks {
   ttl: number;
@@ -233,6 +233,11 @@ export interface AnalysisResult {
   garps: GarpBurst[];
   /** Decode errors by code. */
   errors: Record<string, number>;
+  /**
+   * The malformed VRRP messages among them by VRID (where the VRID octet could be read), by
+   * code: the receive-check failures a router of that VRID sees beside `receiveChecks`.
+   */
+  errorsByVrid: Record<string, Record<string, number>>;
   /** The first error of each code. */
   errorExamples: ErrorExample[];
   counts: AnalysisCounts;

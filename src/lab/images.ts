@@ -69,7 +69,7 @@ export interface EnsureImagesOptions {
 }
 
 /** What the daemon, the shop and the prober load at run time. Not dockerode. */
-export const APP_MODULES = ['commander', 'yaml', 'zod', 'mysql2', 'raw-socket', 'pcap-parser'];
+export const APP_MODULES = ['commander', 'yaml', 'zod', 'mysql2', 'raw-socket'];
 
 /** Bump when the staging recipe below changes in a way the input files do not show. */
 const RECIPE_VERSION = '1';

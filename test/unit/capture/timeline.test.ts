@@ -509,6 +509,11 @@ describe('decode errors are counted, never thrown', () => {
       ETHERNET_TRUNCATED: 1,
     });
     expect(result.errorExamples[0]).toMatchObject({ code: 'VRRP_BAD_CHECKSUM', frame: 100 });
+    // The broken adverts' VRID octet is still there to read: counted for their group; the cut
+    // Ethernet frame has none.
+    expect(result.errorsByVrid).toEqual({
+      51: { VRRP_BAD_CHECKSUM: 2, VRRP_BAD_VERSION: 1 },
+    });
     expect(result.counts).toMatchObject({ errors: 4, ignored: 2, adverts: good.length });
     expect(result.switchovers).toHaveLength(1);
   });
