@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { ChaosError } from '../errors';
 import { EXIT, describeError, exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
 import type { CommandContext } from './context';
@@ -19,6 +20,7 @@ export function newProgram(ctx: CommandContext): Command {
     .name('chaos')
     .description('Failure-injection harness for high-availability web tiers (VRRP / keepalived)')
     .version(readVersion())
+    .option('--debug', 'on an unexpected error (a bug), print its stack too')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout(s),
@@ -41,17 +43,36 @@ export async function runProgram(
   };
   const program = newProgram(ctx);
   register(program, ctx);
+  // --debug anywhere on the line, before or after the command.
+  const debug = argv.includes('--debug');
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(
+      argv.filter((a) => a !== '--debug'),
+      { from: 'user' },
+    );
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; usage errors are bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    io.stderr(`chaos: ${describeError(error)}\n`);
+    io.stderr(`chaos: ${describeUnexpected(error, debug)}\n`);
     return exitCodeFor(error);
   }
+}
+
+/**
+ * One line for an error: a ChaosError's message names its code, a system error (ENOSPC, EACCES,
+ * ECONNREFUSED...) its own; anything else is a bug, named by its class, with its stack only
+ * under --debug.
+ */
+export function describeUnexpected(error: unknown, debug: boolean): string {
+  const system = error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  if (error instanceof ChaosError || system || !(error instanceof Error))
+    return describeError(error);
+  const line = `internal error (${error.name}): ${describeError(error)}`;
+  if (debug && error.stack) return `${line}\n${error.stack}`;
+  return `${line} (--debug prints its stack)`;
 }
 
 function readVersion(): string {

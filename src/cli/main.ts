@@ -32,7 +32,7 @@ function run(argv: readonly string[], io: CliIO): Promise<number> {
   return program.runCli(argv, io);
 }
 
-run(process.argv.slice(2), processIO).then(finish, (error: unknown) => {
+run(process.argv.slice(2), processIO()).then(finish, (error: unknown) => {
   process.stderr.write(`chaos: internal error: ${String(error)}\n`);
   finish(3);
 });
