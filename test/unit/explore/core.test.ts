@@ -148,14 +148,31 @@ describe('invariants', () => {
     const split = [0, 1000, 4000, 5000, 6000].map((t) => sample(t, ['server01', 'server03'], both));
     expect(names(evidence([{ wait: '60s' }], [0], split))).toContain('single-master');
     const v = checkInvariants(evidence([{ wait: '60s' }], [0], split), base.bounds)[0];
-    expect(v?.atMs).toBe(5000); // the first sample past 4609.375 ms
+    // The first sample past 4609.375 ms is 5000; the overlap counts once it has lasted one
+    // advert interval (1 s) from there.
+    expect(v?.atMs).toBe(6000);
     expect(v?.expect).toEqual({ splitBrain: false });
+    expect(v?.observed).toMatch(/at 6\.000 s for 1\.000 s/);
     const partitioned = evidence(
       [{ fault: 'partition', between: [['server01'], ['server03']] }, { wait: '60s' }],
       [0, 0],
       split,
     );
     expect(names(partitioned)).not.toContain('single-master');
+  });
+
+  test('single-master: a backup holding the VIP beside the master for less than an advert interval is a switchover, not a split brain', () => {
+    const one = { server01: 'MASTER', server03: 'BACKUP' } as const;
+    // A spurious takeover at 20 s, answered by the master within the round trip, then again at 30 s.
+    const blips = [0, 10_000, 20_000, 20_050, 20_950, 21_000, 30_000, 30_900].map((t) =>
+      [20_000, 20_050, 20_950, 30_000, 30_900].includes(t)
+        ? sample(t, ['server01', 'server03'], both)
+        : sample(t, ['server01'], one),
+    );
+    expect(names(evidence([{ wait: '60s' }], [0], blips))).not.toContain('single-master');
+    // One more sample of the same overlap, a full interval after it began: a split brain.
+    const held = [...blips.slice(0, 3), sample(21_000, ['server01', 'server03'], both)];
+    expect(names(evidence([{ wait: '60s' }], [0], held))).toContain('single-master');
   });
 
   test('vip-continuity: no owner past Master_Down_Interval + 100 ms while a node could take it', () => {
