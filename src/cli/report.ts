@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ChaosError, InputError } from '../errors';
 import { compareWithBaseline, parseMaxRegression, type RegressionLimits } from '../report/baseline';
-import { mergeReports } from '../report/build';
+import { mergeReports } from '../report/merge';
 import { renderMarkdown } from '../report/markdown';
 import { reportJsonSchema, type Report } from '../report/model';
 import {
