@@ -108,9 +108,9 @@ function mergedScenarios(inputs: readonly MergeInput[], sharded: boolean): Repor
 }
 
 /**
- * One report: returned as it is (a re-render), with `generatedAt`. Several: merged by the
- * rules above. Environment fields from the first report that measured them; no baseline (the
- * caller compares the merged report).
+ * One whole run: returned as it is, with `generatedAt`. Several, or a lone shard (a suite whose
+ * other shards are missing): merged by the rules above. Environment fields from the first
+ * report that measured them; no baseline (the caller compares the merged report).
  */
 export function mergeReports(
   inputs: readonly MergeInput[],
@@ -118,7 +118,7 @@ export function mergeReports(
 ): Report {
   const first = inputs[0];
   if (!first) throw new InputError(REPORT_MERGE_EMPTY, 'no reports to merge');
-  if (inputs.length === 1) return { ...first.report, generatedAt };
+  if (inputs.length === 1 && first.report.shard === null) return { ...first.report, generatedAt };
   checkOneSuite(inputs);
   const missing = missingShards(inputs);
   const scenarios = mergedScenarios(inputs, missing !== null);

@@ -101,10 +101,17 @@ describe('mergeReports: shards of one suite', () => {
     expect(() => mergeReports(inputs as MergeInput[])).toThrow(message);
   });
 
-  test('one report is returned as it is (a re-render), shard and all', () => {
+  test('one whole run is returned as it is; a lone shard is a suite missing the others', () => {
+    const whole = { report: buildReport(runOf([scenarioResult()])), where: 'run' };
+    expect(mergeReports([whole], 'later')).toEqual({ ...whole.report, generatedAt: 'later' });
     const one = shard(2, 4, ['b.yaml']);
-    expect(mergeReports([one], 'later')).toEqual({ ...one.report, generatedAt: 'later' });
     expect(renderMarkdown(one.report)).toContain('(docker driver, seed 1, shard 2/4)');
+    expect(mergeReports([one])).toMatchObject({
+      shard: null,
+      interrupted: true,
+      interruption: 'shards 1/4, 3/4, 4/4 missing: their scenarios did not run',
+      run: { passed: false },
+    });
     expect(() => mergeReports([])).toThrow(/REPORT_MERGE_EMPTY/);
   });
 });
@@ -146,5 +153,14 @@ describe('chaos run --shard on the simulator, merged by chaos report', () => {
     expect(merged!.suite).toEqual(whole!.suite);
     expect(merged!.run).toEqual(whole!.run);
     expect(merged!.interrupted).toBe(false);
+
+    // One shard alone: re-rendered in place it stays a shard; merged (--out) it is a suite
+    // with shard 2/2 missing, which fails.
+    expect(await cli('report', out('s1'), '--quiet')).toBe(0);
+    expect(loadReport(out('s1')).shard).toEqual({ index: 1, total: 2 });
+    expect(await cli('report', out('s1'), '--out', out('lone'), '--quiet')).toBe(1);
+    expect(loadReport(out('lone')).interruption).toBe(
+      'shard 2/2 missing: its scenarios did not run',
+    );
   }, 60_000);
 });
