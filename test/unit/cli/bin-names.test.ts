@@ -9,20 +9,12 @@ import path from 'node:path';
 import { CLI_NAMES, invokedName } from '../../../src/cli/cli-core';
 import { memoryIO } from '../../../src/cli/io';
 import { runCli } from '../../../src/cli/program';
+import { describeIfBuilt, MAIN_JS } from '../../fixtures/built-cli';
 import { ROOT } from '../../fixtures/reports/builders';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
 };
-const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as {
-  compilerOptions: { outDir: string; rootDir: string };
-};
-/** Where tsc puts src/cli/main.ts: outDir + its path under rootDir. */
-const MAIN_JS = path.posix.join(
-  tsconfig.compilerOptions.outDir,
-  path.posix.relative(tsconfig.compilerOptions.rootDir, 'src/cli/main.js'),
-);
-
 describe('package.json bin', () => {
   test('chaos and vrrp-chaos, both the CLI entry point', () => {
     expect(Object.keys(pkg.bin).sort()).toEqual([...CLI_NAMES].sort());
@@ -56,13 +48,8 @@ describe('the name it was invoked by', () => {
   });
 });
 
-// The built CLI through a symlink per bin name, as npm installs it on Linux and macOS. It needs
-// `npm run build` (CI's setup does it); without dist/ it is skipped here and fails in CI.
-const built = fs.existsSync(path.join(ROOT, MAIN_JS));
-if (!built && process.env.CI === 'true')
-  throw new Error(`${MAIN_JS} missing in CI: run npm run build before npm test`);
-if (!built) console.warn(`${MAIN_JS} not built: the bin symlink test is skipped`);
-(built ? describe : describe.skip)('the built CLI under each bin name', () => {
+// The built CLI through a symlink per bin name, as npm installs it on Linux and macOS.
+describeIfBuilt('the bin symlink test')('the built CLI under each bin name', () => {
   test.each(CLI_NAMES)('%s --help', (name) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-bin-'));
     try {

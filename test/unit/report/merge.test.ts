@@ -9,7 +9,7 @@ import { mergeReports, missingShards, type MergeInput } from '../../../src/repor
 import type { Report } from '../../../src/report/model';
 import { loadReport } from '../../../src/report/run-directory';
 import type { ScenarioResult } from '../../../src/run/result';
-import { ROOT, runOf, scenarioResult } from '../../fixtures/reports/builders';
+import { runOf, scenarioDir, scenarioResult } from '../../fixtures/reports/builders';
 
 /** Shard `index`/`total` holding the scenario files given. */
 function shard(index: number, total: number, files: string[], over: Partial<ScenarioResult> = {}) {
@@ -127,14 +127,13 @@ describe('chaos run --shard on the simulator, merged by chaos report', () => {
   const cli = async (...args: string[]): Promise<number> => runCli(args, memoryIO());
 
   test('two shards of a scenario directory merge into what one unsharded run reports', async () => {
-    const dir = path.join(tmp, 'scenarios');
-    fs.mkdirSync(dir);
-    const picked = ['graceful-stop', 'kill-nginx', 'nopreempt', 'poweroff-master', 'split-brain'];
-    for (const name of picked)
-      fs.copyFileSync(path.join(ROOT, 'scenarios', `${name}.yaml`), path.join(dir, `${name}.yaml`));
-    fs.cpSync(path.join(ROOT, 'scenarios', 'configs'), path.join(dir, 'configs'), {
-      recursive: true,
-    });
+    const dir = scenarioDir(path.join(tmp, 'scenarios'), [
+      'graceful-stop',
+      'kill-nginx',
+      'nopreempt',
+      'poweroff-master',
+      'split-brain',
+    ]);
     const out = (name: string): string => path.join(tmp, name);
     const run = (...extra: string[]) => cli('run', dir, '--driver', 'sim', '--json', ...extra);
 

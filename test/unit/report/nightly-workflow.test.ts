@@ -13,8 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { memoryIO } from '../../../src/cli/io';
-import { buildProgram } from '../../../src/cli/program';
-import { ROOT } from '../../fixtures/reports/builders';
+import { buildProgram, runCli } from '../../../src/cli/program';
+import { loadReport } from '../../../src/report/run-directory';
+import { describeIfBuilt } from '../../fixtures/built-cli';
+import { ROOT, scenarioDir } from '../../fixtures/reports/builders';
 
 interface Step {
   name?: string;
@@ -37,7 +39,10 @@ interface Job {
 }
 interface Workflow {
   name: string;
-  on: { schedule: { cron: string }[]; workflow_dispatch: unknown };
+  on: {
+    schedule: { cron: string }[];
+    workflow_dispatch: { inputs: Record<string, { default?: string }> };
+  };
   permissions: Record<string, string>;
   jobs: Record<string, Job>;
 }
@@ -176,8 +181,11 @@ describe('the merge job', () => {
     const glob = new RegExp(`^${pattern.replace(/\*/g, '.*')}$`);
     const n = (shardJob.strategy?.matrix?.shard as number[]).length;
     for (let i = 1; i <= n; i++) expect(`shard-${i}`).toMatch(glob);
+    // merge-multiple would put every shard's report.json in one folder, each over the last.
     expect(download.with).not.toHaveProperty('merge-multiple');
-    expect(merge).toContain(`report ${String(download.with?.path)}/${pattern} `);
+    // One folder per artifact, or flat when only one matched: report.json at depth 1 or 2.
+    expect(merge).toContain(`find ${String(download.with?.path)} -maxdepth 2 -name report.json`);
+    expect(merge).toMatch(/main\.js report "\$\{reports\[@\]\}" /);
     expect(merge).toContain('--out "$RUN_DIR"');
     expect(reportJob.env?.RUN_DIR).toBe('runs/nightly');
   });
@@ -212,9 +220,11 @@ describe('the merge job', () => {
 });
 
 describe('the workflow calls chaos as chaos is', () => {
-  test('scheduled and dispatchable', () => {
+  test('scheduled and dispatchable; a manual run defaults to what a night uses', () => {
     expect(wf.on.schedule[0]?.cron).toMatch(/^(\S+\s+){4}\S+$/);
-    expect(wf.on).toHaveProperty('workflow_dispatch');
+    const fallback = /\|\| '([^']+)'/.exec(reportJob.env?.MAX_REGRESSION ?? '')?.[1];
+    expect(wf.on.workflow_dispatch.inputs['max-regression']?.default).toBe(fallback);
+    expect(fallback).toBe('10%,50ms');
   });
 
   test('every command and flag it passes exists in the CLI', () => {
@@ -226,5 +236,79 @@ describe('the workflow calls chaos as chaos is', () => {
       const known = new Set(cmd?.options.map((o) => o.long));
       expect(flags.filter((f) => !known.has(f))).toEqual([]);
     }
+  });
+});
+
+// The merge step's script as written, in bash, on the run directories of simulated shards laid
+// out as actions/download-artifact leaves them (one folder per artifact, or flat for one).
+describeIfBuilt("running the merge step's script")("the merge step's script", () => {
+  const n = (shardJob.strategy?.matrix?.shard as number[]).length;
+  const mergeScript = stepOf(reportJob, /main\.js report /).run!;
+  // What `${{ inputs.max-regression || '10%,50ms' }}` is on a scheduled night.
+  const MAX_REGRESSION = /\|\| '([^']+)'/.exec(reportJob.env?.MAX_REGRESSION ?? '')?.[1];
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-nightly-merge-'));
+    const dir = scenarioDir(path.join(tmp, 'scenarios'), [
+      'graceful-stop',
+      'kill-nginx',
+      'nopreempt',
+      'poweroff-master',
+      'preempt',
+    ]);
+    const run = (...args: string[]) => runCli(['run', dir, '--driver', 'sim', ...args], memoryIO());
+    expect(await run('--out', path.join(tmp, 'whole'))).toBe(0);
+    for (let i = 1; i <= n; i++)
+      expect(await run('--shard', `${i}/${n}`, '--out', path.join(tmp, 'runs', `shard-${i}`))).toBe(
+        0,
+      );
+  }, 60_000);
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** A workspace with dist/ and the given shard folders under shards/ (flat: the one alone). */
+  function runScript(
+    shards: number[],
+    flat = false,
+    baseline = '',
+  ): { status: number | null; ws: string } {
+    const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
+    fs.symlinkSync(path.join(ROOT, 'dist'), path.join(ws, 'dist'));
+    for (const i of shards)
+      fs.cpSync(
+        path.join(tmp, 'runs', `shard-${i}`),
+        path.join(ws, 'shards', flat ? '' : `shard-${i}`),
+        {
+          recursive: true,
+        },
+      );
+    const r = spawnSync('bash', ['-c', mergeScript], {
+      cwd: ws,
+      encoding: 'utf8',
+      env: { ...process.env, RUN_DIR: reportJob.env?.RUN_DIR, MAX_REGRESSION, BASELINE: baseline },
+    });
+    if (r.status !== 0 && r.status !== 1)
+      console.log(`merge step: exit ${r.status}\n${r.stdout}${r.stderr}`);
+    return { status: r.status, ws };
+  }
+  const merged = (ws: string) => loadReport(path.join(ws, reportJob.env!.RUN_DIR!));
+
+  test('all shards: the report of one unsharded run, compared with the baseline', () => {
+    const all = Array.from({ length: n }, (_, k) => k + 1);
+    const whole = loadReport(path.join(tmp, 'whole'));
+    const { status, ws } = runScript(all, false, path.join(tmp, 'whole', 'report.json'));
+    expect(status).toBe(0);
+    expect(merged(ws).scenarios).toEqual(whole.scenarios);
+    expect(merged(ws).baseline).toMatchObject({ regressed: false });
+  });
+
+  test('a shard missing: interrupted, naming it, exit 1; one shard alone (flat) too', () => {
+    const some = runScript([1, 2, 4].filter((i) => i <= n));
+    expect(some.status).toBe(1);
+    expect(merged(some.ws).interruption).toMatch(/^shards? .*3\/\d+.* missing/);
+    const lone = runScript([2], true);
+    expect(lone.status).toBe(1);
+    expect(merged(lone.ws).interruption).toContain('missing');
   });
 });
