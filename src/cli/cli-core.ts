@@ -14,10 +14,28 @@ import type { CommandContext } from './context';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
-export function newProgram(ctx: CommandContext): Command {
+/**
+ * The names package.json `bin` installs the CLI under: `chaos` (the product's name), and
+ * `vrrp-chaos`, for machines where Chaos Toolkit's own `chaos` command comes first on PATH.
+ */
+export const CLI_NAMES = ['chaos', 'vrrp-chaos'] as const;
+export const DEFAULT_CLI_NAME = 'chaos';
+
+/**
+ * The name the CLI was invoked by, from the script path (process.argv[1]: npm's bin symlink
+ * keeps its own name): one of CLI_NAMES, else `chaos` (`node dist/src/cli/main.js`, or a
+ * launcher that calls main.js by its path).
+ */
+export function invokedName(script: string | undefined): string {
+  const base = path.basename(script ?? '').replace(/\.[cm]?js$/, '');
+  return (CLI_NAMES as readonly string[]).includes(base) ? base : DEFAULT_CLI_NAME;
+}
+
+/** The program; `name` is what usage, help and errors call it. */
+export function newProgram(ctx: CommandContext, name: string = DEFAULT_CLI_NAME): Command {
   const program = new Command();
   return program
-    .name('chaos')
+    .name(name)
     .description('Failure-injection harness for high-availability web tiers (VRRP / keepalived)')
     .version(readVersion())
     .option('--debug', 'on an unexpected error (a bug), print its stack too')
@@ -33,6 +51,7 @@ export async function runProgram(
   argv: readonly string[],
   io: CliIO,
   register: RegisterCommands,
+  name: string = DEFAULT_CLI_NAME,
 ): Promise<number> {
   let code: number = EXIT.ok;
   const ctx: CommandContext = {
@@ -41,7 +60,7 @@ export async function runProgram(
       code = Math.max(code, c);
     },
   };
-  const program = newProgram(ctx);
+  const program = newProgram(ctx, name);
   register(program, ctx);
   // --debug anywhere on the line, before or after the command.
   const debug = argv.includes('--debug');
@@ -56,7 +75,7 @@ export async function runProgram(
       // --help and --version exit 0; usage errors are bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    io.stderr(`chaos: ${describeUnexpected(error, debug)}\n`);
+    io.stderr(`${name}: ${describeUnexpected(error, debug)}\n`);
     return exitCodeFor(error);
   }
 }

@@ -22,14 +22,15 @@ function finish(code: number): void {
  */
 function run(argv: readonly string[], io: CliIO): Promise<number> {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const core = require('./cli-core') as typeof Core;
+  const name = core.invokedName(process.argv[1]);
   if (argv[0] === 'analyze') {
-    const core = require('./cli-core') as typeof Core;
     const analyze = require('./analyze') as typeof Analyze;
-    return core.runProgram(argv, io, analyze.registerAnalyzeCommand);
+    return core.runProgram(argv, io, analyze.registerAnalyzeCommand, name);
   }
   const program = require('./program') as typeof Program;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return program.runCli(argv, io);
+  return program.runCli(argv, io, name);
 }
 
 run(process.argv.slice(2), processIO()).then(finish, (error: unknown) => {

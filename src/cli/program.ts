@@ -30,7 +30,10 @@ export function buildProgram(ctx: CommandContext): Command {
   return program;
 }
 
-/** Run the CLI with argv (without node and script); resolves to the exit code. */
-export function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  return runProgram(argv, io, registerAll);
+/**
+ * Run the CLI with argv (without node and script); resolves to the exit code. `name`: what
+ * usage and help call it (the bin name it was invoked by, cli-core.ts `invokedName`).
+ */
+export function runCli(argv: readonly string[], io: CliIO, name?: string): Promise<number> {
+  return runProgram(argv, io, registerAll, name);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ChaosError, InputError } from '../errors';
 import { compareWithBaseline, parseMaxRegression, type RegressionLimits } from '../report/baseline';
-import { mergeReports } from '../report/build';
+import { mergeReports } from '../report/merge';
 import { renderMarkdown } from '../report/markdown';
 import { reportJsonSchema, type Report } from '../report/model';
 import {
@@ -51,8 +51,8 @@ function trendRuns(dirs: readonly string[]): TrendRun[] {
 /**
  * `chaos report RUN_DIR... [--out DIR] [--baseline PATH] [--max-regression 10%,50ms]`:
  * re-render report.md, junit.xml and report.html from stored report.json files without
- * re-running; several run directories (the shards of one suite) merge into one suite report
- * (--out required). Exit 1 when the (merged) report failed, was interrupted or regressed.
+ * re-running; with --out, the run directories (the shards of one suite; several need --out)
+ * merge into one suite report (src/report/merge.ts). Exit 1 when the (merged) report failed, was interrupted or regressed.
  *
  * `chaos report --trend RUN_DIR... [--out DIR]`: a table and an SVG line per scenario over
  * the runs (trend.md, trend.html in DIR); prints the table.
@@ -103,7 +103,9 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
       const loaded = runs.map((r) => ({ report: loadReport(r), where: r }));
       const generatedAt =
         loaded.length === 1 ? (loaded[0]?.report.generatedAt ?? null) : new Date().toISOString();
-      let report: Report = mergeReports(loaded, generatedAt);
+      // In place (one directory, no --out): re-rendered as it is, a shard's report included.
+      const inPlace = options.out === undefined;
+      let report: Report = inPlace ? loaded[0]!.report : mergeReports(loaded, generatedAt);
       if (options.baseline !== undefined) {
         const baseline = loadBaseline(options.baseline);
         report = {

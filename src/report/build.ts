@@ -1,7 +1,7 @@
 /**
  * RunResult + evidence -> Report (model.ts), pure. Also: re-reading a stored report.json (this
- * version, or the plain RunResult `chaos run --out` wrote before reports existed) and merging
- * the reports of several shards into one suite.
+ * version, or the plain RunResult `chaos run --out` wrote before reports existed). Merging the
+ * reports of several shards into one suite: merge.ts.
  */
 import { InputError } from '../errors';
 import type { RunResult, ScenarioResult } from '../run/result';
@@ -22,10 +22,10 @@ import { computeSla, slaInputOf, sloOfResult } from './sla';
 import { switchoverRate } from './switchover-rate';
 import { buildTimeline, type ScenarioEvidence } from './timeline';
 import { formatDuration } from '../scenario/duration';
+import type { Shard } from './shard';
 
 export const REPORT_INVALID = 'REPORT_INVALID';
 export const REPORT_VERSION_UNSUPPORTED = 'REPORT_VERSION_UNSUPPORTED';
-export const REPORT_SHARD_OVERLAP = 'REPORT_SHARD_OVERLAP';
 
 /** What the runner knows about a scenario besides its result. All optional. */
 export interface ScenarioContext {
@@ -45,6 +45,8 @@ export interface BuildReportOptions {
   /** By scenario file (ScenarioResult.file). */
   scenarios?: Readonly<Record<string, ScenarioContext>>;
   baseline?: BaselineComparison | null;
+  /** `--shard I/N`: this run is shard I of N. */
+  shard?: Shard | null;
 }
 
 const s = (seconds: number): string => formatDuration(seconds * 1000);
@@ -133,7 +135,7 @@ export function suiteRow(r: ScenarioReport): SuiteRow {
   };
 }
 
-function countsOf(scenarios: readonly ScenarioResult[]): RunResult['counts'] {
+export function countsOf(scenarios: readonly ScenarioResult[]): RunResult['counts'] {
   const count = (st: ScenarioResult['status']): number =>
     scenarios.filter((r) => r.status === st).length;
   return {
@@ -160,6 +162,7 @@ export function buildReport(run: RunResult, options: BuildReportOptions = {}): R
     generatedAt: options.generatedAt ?? null,
     interrupted,
     interruption: typeof options.interrupted === 'string' ? options.interrupted : null,
+    shard: options.shard ?? null,
     environment: environmentOf(options.environment),
     run: {
       driver: run.driver,
@@ -210,58 +213,4 @@ export function parseReport(value: unknown, where: string): Report {
     );
   }
   return parsed.data;
-}
-
-/**
- * Several reports (shards of one suite) -> one suite report. Scenarios keep the shards' order;
- * the same scenario file in two shards is an error (the shards overlap). Interrupted if any
- * shard was; environment fields from the first shard that measured them.
- */
-export function mergeReports(
-  reports: readonly { report: Report; where: string }[],
-  generatedAt: string | null = null,
-): Report {
-  const first = reports[0];
-  if (!first) throw new InputError(REPORT_INVALID, 'no reports to merge');
-  if (reports.length === 1) return { ...first.report, generatedAt };
-  const seen = new Map<string, string>();
-  const scenarios: ScenarioReport[] = [];
-  for (const { report, where } of reports)
-    for (const sc of report.scenarios) {
-      const other = seen.get(sc.file);
-      if (other !== undefined)
-        throw new InputError(
-          REPORT_SHARD_OVERLAP,
-          `scenario ${sc.file} is in both ${other} and ${where}: the shards overlap`,
-        );
-      seen.set(sc.file, where);
-      scenarios.push(sc);
-    }
-  const interrupted = reports.filter((r) => r.report.interrupted);
-  const env = (k: keyof Environment): string | null =>
-    reports.map((r) => r.report.environment[k]).find((v) => v !== null) ?? null;
-  const counts = countsOf(scenarios);
-  return {
-    version: REPORT_VERSION,
-    generatedAt,
-    interrupted: interrupted.length > 0,
-    interruption:
-      interrupted.length > 0
-        ? interrupted.map((r) => `${r.where}: ${r.report.interruption ?? 'interrupted'}`).join('; ')
-        : null,
-    environment: {
-      chaosVersion: env('chaosVersion'),
-      dockerVersion: env('dockerVersion'),
-      nodeVersion: env('nodeVersion'),
-    },
-    run: {
-      driver: first.report.run.driver,
-      seed: first.report.run.seed,
-      passed: reports.every((r) => r.report.run.passed),
-      counts,
-    },
-    suite: scenarios.map(suiteRow),
-    scenarios,
-    baseline: null,
-  };
 }

@@ -6,8 +6,10 @@ export {
   DEFAULT_REGRESSION_LIMITS,
 } from './baseline';
 export type { RegressionLimits } from './baseline';
-export { buildReport, mergeReports, parseReport, runResultOf, scenarioReport } from './build';
+export { buildReport, parseReport, runResultOf, scenarioReport } from './build';
 export type { BuildReportOptions, ScenarioContext } from './build';
+export { mergeReports, missingShards } from './merge';
+export type { MergeInput } from './merge';
 export { masterPeriodsOf, parseDaemonEvents, parseProberJsonl } from './evidence';
 export { renderHtml, renderTimelineSvg } from './html';
 export { renderJunit } from './junit';

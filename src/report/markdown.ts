@@ -36,7 +36,8 @@ function verdictLine(report: Report): string {
     : report.run.passed && !report.baseline?.regressed
       ? '✅ **Passed**'
       : '❌ **Failed**';
-  return `${head}: ${parts.join(', ')} (${report.run.driver} driver, seed ${report.run.seed})`;
+  const shard = report.shard ? `, shard ${report.shard.index}/${report.shard.total}` : '';
+  return `${head}: ${parts.join(', ')} (${report.run.driver} driver, seed ${report.run.seed}${shard})`;
 }
 
 export function suiteTable(rows: readonly SuiteRow[]): string {

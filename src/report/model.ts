@@ -6,6 +6,7 @@
  *   Report (version 1)
  *   ├─ run                 driver, seed, verdict, counts (as RunResult)
  *   ├─ interrupted         true when the run was stopped before every scenario ended
+ *   ├─ shard               I/N when the run was shard I of N (`--shard`); null: a whole suite
  *   ├─ environment         chaos / Docker / Node versions; null = not measured
  *   ├─ suite               one row per scenario: verdict, worst gap, downtime
  *   ├─ scenarios[]         ScenarioResult (src/run/result.ts) plus
@@ -195,6 +196,12 @@ export const environmentSchema = z.object({
   nodeVersion: z.string().nullable(),
 });
 
+/** `--shard I/N`: shard `index` (1-based) of `total`. */
+export const shardSchema = z.object({
+  index: z.number().int().min(1),
+  total: z.number().int().min(1),
+});
+
 export const reportSchema = z
   .object({
     version: z.literal(REPORT_VERSION),
@@ -203,6 +210,8 @@ export const reportSchema = z
     interrupted: z.boolean(),
     /** Why, when interrupted (e.g. `SIGINT`). */
     interruption: z.string().nullable(),
+    /** Which shard of a suite this run was; null for a whole suite or a merge of shards. */
+    shard: shardSchema.nullable().default(null),
     environment: environmentSchema,
     run: runResultSchema.omit({ scenarios: true }),
     suite: z.array(suiteRowSchema),

@@ -7,15 +7,17 @@
  * the set of files (not on the order they were given). Adding a file can move others to
  * another shard; that is fine for a nightly matrix, which re-splits every night.
  */
+import type { z } from 'zod';
 import { InputError } from '../errors';
+import type { shardSchema } from './model';
 
 export const BAD_SHARD = 'BAD_SHARD';
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  total: number;
-}
+/** `index` is 1-based. */
+export type Shard = z.infer<typeof shardSchema>;
+
+/** The shard rule's order: plain code-unit order of the paths. */
+export const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `I/N` with 1 <= I <= N. */
 export function parseShard(text: string): Shard {
@@ -39,6 +41,6 @@ export function shardScenarios(files: readonly string[], index: number, total: n
     index > total
   )
     throw new InputError(BAD_SHARD, `shard ${index}/${total}: expected 1 <= I <= N`);
-  const sorted = [...new Set(files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...new Set(files)].sort(byPath);
   return sorted.filter((_, k) => k % total === index - 1);
 }

@@ -296,6 +296,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const report = buildReport(run, {
     generatedAt: options.generatedAt,
     interrupted: interrupted ?? false,
+    shard: options.shard ?? null,
     scenarios: contexts,
     environment: {
       chaosVersion: options.chaosVersion,
