@@ -5,6 +5,7 @@
  * baseline comparison failed, 2 bad input (files, refusals), 3 lab or infrastructure failure
  * or interrupted (SIGINT: heal, tear down, keep the evidence).
  */
+import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DRIVERS } from '../drivers';
 import { describeRegressions, parseMaxRegression, parseShard } from '../report';
@@ -143,6 +144,8 @@ export function registerRunCommand(
         generatedAt: new Date().toISOString(),
         chaosVersion: program.version() ?? null,
         nodeVersion: process.version,
+        platform: `${os.type()}-${os.release()}-${os.machine()}`,
+        hostname: os.hostname(),
         log: (line) => ctx.io.stderr(`chaos: ${line}\n`),
         onScenario: (r) => {
           if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(r));

@@ -149,6 +149,8 @@ function environmentOf(e: Partial<Environment> | undefined): Environment {
     chaosVersion: e?.chaosVersion ?? null,
     dockerVersion: e?.dockerVersion ?? null,
     nodeVersion: e?.nodeVersion ?? null,
+    platform: e?.platform ?? null,
+    hostname: e?.hostname ?? null,
   };
 }
 
@@ -253,6 +255,8 @@ export function mergeReports(
       chaosVersion: env('chaosVersion'),
       dockerVersion: env('dockerVersion'),
       nodeVersion: env('nodeVersion'),
+      platform: env('platform'),
+      hostname: env('hostname'),
     },
     run: {
       driver: first.report.run.driver,
