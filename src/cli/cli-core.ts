@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, describeError, exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
 import type { CommandContext } from './context';
+import { createLogger, parseLogFormat, type LogFormat } from './logger';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
@@ -19,6 +20,12 @@ export function newProgram(ctx: CommandContext): Command {
     .name('chaos')
     .description('Failure-injection harness for high-availability web tiers (VRRP / keepalived)')
     .version(readVersion())
+    .option(
+      '--log-format <format>',
+      'stderr progress as text lines or one JSON object per line (json)',
+      parseLogFormat,
+      'text',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout(s),
@@ -31,15 +38,22 @@ export async function runProgram(
   argv: readonly string[],
   io: CliIO,
   register: RegisterCommands,
+  now: () => Date = () => new Date(),
 ): Promise<number> {
   let code: number = EXIT.ok;
+  // Text until the options are parsed (a usage error is reported by commander in text).
+  let format: LogFormat = 'text';
   const ctx: CommandContext = {
     io,
+    log: createLogger({ write: (t) => io.stderr(t), format: () => format, now }),
     setExit: (c) => {
       code = Math.max(code, c);
     },
   };
   const program = newProgram(ctx);
+  program.hook('preAction', (root) => {
+    format = root.opts<{ logFormat: LogFormat }>().logFormat;
+  });
   register(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -49,9 +63,16 @@ export async function runProgram(
       // --help and --version exit 0; usage errors are bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    io.stderr(`chaos: ${describeError(error)}\n`);
-    return exitCodeFor(error);
+    const exitCode = exitCodeFor(error);
+    ctx.log.error('error', describeError(error), { code: errorCode(error), exitCode });
+    return exitCode;
   }
+}
+
+/** A ChaosError's code (or a Node error's), for the JSON log; null when it has none. */
+function errorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  return typeof error.code === 'string' ? error.code : null;
 }
 
 function readVersion(): string {

@@ -11,7 +11,10 @@ export type { BuildReportOptions, ScenarioContext } from './build';
 export { masterPeriodsOf, parseDaemonEvents, parseProberJsonl } from './evidence';
 export { renderHtml, renderTimelineSvg } from './html';
 export { renderJunit } from './junit';
+export { buildJournal } from './journal';
+export type { Journal } from './journal';
 export { renderMarkdown } from './markdown';
+export { renderMetrics } from './metrics';
 export { REPORT_VERSION, reportJsonSchema, reportSchema } from './model';
 export type { Report, ScenarioReport } from './model';
 export {
@@ -19,6 +22,7 @@ export {
   loadReport,
   loadScenarioEvidence,
   renderDocuments,
+  writeMetricsFile,
   writeReportDocuments,
 } from './run-directory';
 export { parseShard, shardScenarios } from './shard';

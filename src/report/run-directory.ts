@@ -17,6 +17,7 @@ import { renderHtml } from './html';
 import { buildJournal } from './journal';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
+import { renderMetrics } from './metrics';
 import type { Report } from './model';
 import type { ScenarioEvidence } from './timeline';
 
@@ -73,6 +74,11 @@ export function writeReportDocuments(report: Report, dir: string): string[] {
     writeFileAtomic(file, docs[name]);
     return file;
   });
+}
+
+/** `--metrics FILE`: the report's OpenMetrics text, atomically (a textfile collector reads *.prom). */
+export function writeMetricsFile(report: Report, file: string): void {
+  writeFileAtomic(file, renderMetrics(report));
 }
 
 /** report.json of a run directory, or the file itself. */

@@ -99,6 +99,20 @@ describe('chaos report', () => {
     expect(journal).toMatchObject({ status: 'completed', experiment: { title: 'x' } });
   });
 
+  test('--metrics writes the (merged) report as OpenMetrics text', async () => {
+    const a = write('shard-1', buildReport(runOf([scenarioResult({ name: 'a', file: 'a.yaml' })])));
+    const b = write('shard-2', buildReport(runOf([scenarioResult({ name: 'b', file: 'b.yaml' })])));
+    const prom = dir('chaos.prom');
+    const { code } = await cli('report', a, b, '--out', dir('suite'), '--metrics', prom, '--quiet');
+    expect(code).toBe(0);
+    const text = fs.readFileSync(prom, 'utf8');
+    expect(text.split('\n').filter((l) => l.startsWith('chaos_scenario_passed'))).toEqual([
+      'chaos_scenario_passed{scenario="a"} 1',
+      'chaos_scenario_passed{scenario="b"} 1',
+    ]);
+    expect(text.endsWith('# EOF\n')).toBe(true);
+  });
+
   test('merges shards into one suite report; exit 1 when one failed', async () => {
     const a = write('shard-1', buildReport(runOf([scenarioResult({ name: 'a', file: 'a.yaml' })])));
     const b = write(
