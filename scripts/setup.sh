@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup of a Debian 12 machine for chaos:
 #   1. Debian tools the tests and analysis use: tshark, tcpdump, iputils-arping, iproute2,
-#      chromium (the HTML report test), libxml2-utils (xmllint: JUnit schema check);
+#      chromium (the HTML report test), libxml2-utils (xmllint: JUnit schema check),
+#      prometheus (promtool: the --metrics output check);
 #   2. a Docker engine (scripts/ensure-docker.sh) and the debian:bookworm-slim base image
 #      (scripts/seed-base-image.sh: pulled, or built with debootstrap when no registry answers);
 #   3. npm ci (builds the raw-socket addon) and npm run build (dist/).
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\nsetup: %s\n' "$*"; }
 export PATH="$PATH:/usr/sbin:/sbin"
 
-APT_PACKAGES=(tshark tcpdump iputils-arping iproute2 chromium libxml2-utils)
+APT_PACKAGES=(tshark tcpdump iputils-arping iproute2 chromium libxml2-utils prometheus)
 if [ "${CHAOS_SKIP_APT:-}" != 1 ]; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do

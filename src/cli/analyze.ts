@@ -14,8 +14,10 @@ interface AnalyzeFlags {
 function warnTruncated(result: AnalysisResult, ctx: CommandContext): void {
   for (const s of result.sources) {
     if (s.truncated !== null)
-      ctx.io.stderr(
-        `chaos: warning: ${s.truncated} (PCAP_TRUNCATED); the ${s.packets} records before it were analysed\n`,
+      ctx.log.warn(
+        'analyze.truncated',
+        `${s.truncated} (PCAP_TRUNCATED); the ${s.packets} records before it were analysed`,
+        { path: s.path, packets: s.packets, code: 'PCAP_TRUNCATED' },
       );
   }
 }

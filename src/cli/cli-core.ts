@@ -11,6 +11,7 @@ import { ChaosError } from '../errors';
 import { EXIT, describeError, exitCodeFor } from './exit-codes';
 import type { CliIO } from './io';
 import type { CommandContext } from './context';
+import { createLogger, parseLogFormat, type LogFormat } from './logger';
 
 export type RegisterCommands = (program: Command, ctx: CommandContext) => void;
 
@@ -39,6 +40,12 @@ export function newProgram(ctx: CommandContext, name: string = DEFAULT_CLI_NAME)
     .description('Failure-injection harness for high-availability web tiers (VRRP / keepalived)')
     .version(readVersion())
     .option('--debug', 'on an unexpected error (a bug), print its stack too')
+    .option(
+      '--log-format <format>',
+      'stderr progress as text lines or one JSON object per line (json)',
+      parseLogFormat,
+      'text',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout(s),
@@ -52,15 +59,22 @@ export async function runProgram(
   io: CliIO,
   register: RegisterCommands,
   name: string = DEFAULT_CLI_NAME,
+  now: () => Date = () => new Date(),
 ): Promise<number> {
   let code: number = EXIT.ok;
+  // Text until the options are parsed (a usage error is reported by commander in text).
+  let format: LogFormat = 'text';
   const ctx: CommandContext = {
     io,
+    log: createLogger({ write: (t) => io.stderr(t), format: () => format, now, name }),
     setExit: (c) => {
       code = Math.max(code, c);
     },
   };
   const program = newProgram(ctx, name);
+  program.hook('preAction', (root) => {
+    format = root.opts<{ logFormat: LogFormat }>().logFormat;
+  });
   register(program, ctx);
   // --debug anywhere on the line, before or after the command.
   const debug = argv.includes('--debug');
@@ -75,9 +89,16 @@ export async function runProgram(
       // --help and --version exit 0; usage errors are bad input.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    io.stderr(`${name}: ${describeUnexpected(error, debug)}\n`);
-    return exitCodeFor(error);
+    const exitCode = exitCodeFor(error);
+    ctx.log.error('error', describeUnexpected(error, debug), { code: errorCode(error), exitCode });
+    return exitCode;
   }
+}
+
+/** A ChaosError's code (or a Node error's), for the JSON log; null when it has none. */
+function errorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  return typeof error.code === 'string' ? error.code : null;
 }
 
 /**

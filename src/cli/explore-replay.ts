@@ -101,8 +101,12 @@ export async function replayAction(
     generatedAt: new Date().toISOString(),
     chaosVersion: program.version() ?? null,
     nodeVersion: process.version,
-    log: (line: string) => ctx.io.stderr(`chaos: ${line}\n`),
-    onScenario: (r: ScenarioResult) => ctx.io.stderr(`chaos: replay: ${r.status} ${r.name}\n`),
+    log: (line: string) => ctx.log.info('explore.replay.progress', line),
+    onScenario: (r: ScenarioResult) =>
+      ctx.log.info('explore.replay.scenario', `replay: ${r.status} ${r.name}`, {
+        scenario: r.name,
+        status: r.status,
+      }),
   };
   const outcomes: SuiteOutcome[] = [];
   try {

@@ -113,6 +113,8 @@ async function exploreAction(ctx: CommandContext, file: string, o: ExploreCliOpt
     invariants: invariantsOf(o.invariants),
   };
   let last = 0;
+  // The progress display is for a person at a terminal, not for a JSON log.
+  const display = ctx.io.isTTY && ctx.log.format() === 'text';
   const script = workerScript();
   const workers = o.workers ?? (script ? Math.min(4, os.availableParallelism()) : 1);
   const faults = o.faults ?? null;
@@ -127,12 +129,12 @@ async function exploreAction(ctx: CommandContext, file: string, o: ExploreCliOpt
     createDriver: createSimDriver,
     clock: systemClock,
     onProgress: (p) => {
-      if (!ctx.io.isTTY || (p.elapsedMs - last < 250 && p.done < p.runs)) return;
+      if (!display || (p.elapsedMs - last < 250 && p.done < p.runs)) return;
       last = p.elapsedMs;
       ctx.io.stderr(progressLine(p));
     },
   });
-  if (ctx.io.isTTY) ctx.io.stderr('\n');
+  if (display) ctx.io.stderr('\n');
   const files = exploreFiles(base, settings, outcome);
   if (o.out !== undefined) {
     const timelines = await findingTimelines(base, outcome, createSimDriver, settings.jitterMs);

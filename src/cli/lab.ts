@@ -46,7 +46,7 @@ export async function openLab(ctx: CommandContext, deps: LabCliDeps): Promise<La
   const docker = deps.docker();
   await assertDockerReachable(docker);
   const lab = new DockerLab(systemLabDeps(docker));
-  await lab.reap((line) => ctx.io.stderr(`chaos: ${line}\n`));
+  await lab.reap((line) => ctx.log.info('lab.reap', line));
   return lab;
 }
 

@@ -11,6 +11,7 @@ import {
   loadReport,
   REPORT_WRITE_FAILED,
   writeFileAtomic,
+  writeMetricsFile,
   writeReportDocuments,
 } from '../report/run-directory';
 import { renderTrendHtml, renderTrendMarkdown, trendSeries, type TrendRun } from '../report/trend';
@@ -35,6 +36,7 @@ interface ReportOptions {
   baseline?: string;
   maxRegression?: RegressionLimits;
   quiet?: boolean;
+  metrics?: string;
 }
 
 /** Trend runs: sorted by generatedAt when every report has one, else in the order given. */
@@ -49,10 +51,11 @@ function trendRuns(dirs: readonly string[]): TrendRun[] {
 }
 
 /**
- * `chaos report RUN_DIR... [--out DIR] [--baseline PATH] [--max-regression 10%,50ms]`:
- * re-render report.md, junit.xml and report.html from stored report.json files without
- * re-running; with --out, the run directories (the shards of one suite; several need --out)
- * merge into one suite report (src/report/merge.ts). Exit 1 when the (merged) report failed, was interrupted or regressed.
+ * `chaos report RUN_DIR... [--out DIR] [--baseline PATH] [--max-regression 10%,50ms] [--metrics
+ * FILE]`: re-render report.md, junit.xml, report.html and journal.json from stored report.json
+ * files without re-running (and the OpenMetrics text with --metrics); with --out, the run
+ * directories (the shards of one suite; several need --out) merge into one suite report
+ * (src/report/merge.ts). Exit 1 when the (merged) report failed, was interrupted or regressed.
  *
  * `chaos report --trend RUN_DIR... [--out DIR]`: a table and an SVG line per scenario over
  * the runs (trend.md, trend.html in DIR); prints the table.
@@ -72,6 +75,7 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
       'regression when worse than the baseline by more than both (default 10%,50ms)',
       maxRegressionOption,
     )
+    .option('--metrics <file>', 'also write the figures as OpenMetrics text')
     .option('--schema', 'print the JSON Schema of report.json')
     .option('--quiet', 'do not print the summary')
     .action((runs: string[], options: ReportOptions) => {
@@ -114,6 +118,7 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
         };
       }
       writeReportDocuments(report, out);
+      if (options.metrics !== undefined) writeMetricsFile(report, options.metrics);
       if (!options.quiet) ctx.io.stdout(renderMarkdown(report));
       if (report.run.counts.error > 0) ctx.setExit(EXIT.infra);
       else if (!report.run.passed || report.interrupted || report.baseline?.regressed)

@@ -1,13 +1,14 @@
 /**
  * `chaos run FILE|DIR... [--driver docker|sim] [--seed N] [--json] [--out DIR] [--baseline
- * PATH] [--max-regression L] [--shard I/N]`: parses, hands off to runSuite() (src/run/suite.ts),
+ * PATH] [--max-regression L] [--shard I/N] [--metrics FILE]`: parses, hands off to runSuite() (src/run/suite.ts),
  * prints, and maps the outcome to the exit code: 0 all passed, 1 an expectation, objective or
  * baseline comparison failed, 2 bad input (files, refusals), 3 lab or infrastructure failure
  * or interrupted (SIGINT: heal, tear down, keep the evidence).
  */
+import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DRIVERS } from '../drivers';
-import { describeRegressions, parseMaxRegression, parseShard } from '../report';
+import { describeRegressions, parseMaxRegression, parseShard, writeMetricsFile } from '../report';
 import type { RegressionLimits, Shard } from '../report';
 import { interruptedError, runSuite, type DriverKitFactory } from '../run/suite';
 import type { DriverName } from '../scenario/types';
@@ -54,6 +55,7 @@ interface RunOptions {
   maxRegression?: Partial<RegressionLimits>;
   shard?: Shard;
   verbose?: boolean;
+  metrics?: string;
 }
 
 /** SIGINT/SIGTERM abort the suite once; a second one only says that teardown goes on. */
@@ -67,11 +69,15 @@ export function interruptOnSignals(
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      ctx.io.stderr(`chaos: ${signal} again: still healing and tearing down, please wait\n`);
+      ctx.log.info('run.signal', `${signal} again: still healing and tearing down, please wait`, {
+        signal,
+      });
       return;
     }
-    ctx.io.stderr(
-      `chaos: ${signal}: healing, tearing down, keeping the evidence gathered so far\n`,
+    ctx.log.info(
+      'run.signal',
+      `${signal}: healing, tearing down, keeping the evidence gathered so far`,
+      { signal },
     );
     controller.abort(signal);
   };
@@ -89,13 +95,9 @@ export function interruptOnSignals(
   };
 }
 
-export function registerRunCommand(
-  program: Command,
-  ctx: CommandContext,
-  drivers: Readonly<Record<DriverName, DriverKitFactory>> = DRIVERS,
-  signals: SignalSource = process,
-): void {
-  program
+/** `chaos run` and its options. */
+function defineRunCommand(program: Command): Command {
+  return program
     .command('run')
     .description('run scenarios on the Docker lab or in the simulator')
     .argument('<paths...>', 'scenario files, or folders of *.yaml')
@@ -109,7 +111,7 @@ export function registerRunCommand(
     .option('--json', 'print the result as JSON')
     .option(
       '--out <dir>',
-      'run directory: report.json, report.md, junit.xml, report.html (docker: and the evidence; default runs/<UTC>-<scenario>; sim: only when given)',
+      'run directory: report.json, report.md, junit.xml, report.html, journal.json (docker: and the evidence; default runs/<UTC>-<scenario>; sim: only when given)',
     )
     .option(
       '--baseline <path>',
@@ -120,47 +122,79 @@ export function registerRunCommand(
       'how much worse than the baseline a figure may be, e.g. 10%,50ms (worse by more than both fails)',
       parseMaxRegression,
     )
+    .option(
+      '--metrics <file>',
+      'also write the figures as OpenMetrics text (node_exporter textfile collector, Pushgateway)',
+    )
     .option('--verbose', 'print the whole image build log (default: one step line per image)')
     .option(
       '--shard <i/n>',
       'run only shard I of N (scenarios sorted and dealt round-robin)',
       parseShard,
-    )
-    .action(async (paths: string[], options: RunOptions) => {
-      const interrupt = interruptOnSignals(ctx, signals);
-      const outcome = await runSuite({
-        paths,
-        driver: drivers[options.driver],
-        seed: options.seed,
-        ...(options.jitter !== undefined ? { simulator: { jitterMs: options.jitter } } : {}),
-        ...(options.shard ? { shard: options.shard } : {}),
-        ...(options.out !== undefined ? { out: options.out } : {}),
-        ...(options.baseline !== undefined
-          ? { baseline: { path: options.baseline, limits: options.maxRegression } }
-          : {}),
-        signal: interrupt.signal,
-        verbose: options.verbose ?? false,
-        generatedAt: new Date().toISOString(),
-        chaosVersion: program.version() ?? null,
-        nodeVersion: process.version,
-        log: (line) => ctx.io.stderr(`chaos: ${line}\n`),
-        onScenario: (r) => {
-          if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(r));
-        },
-        // Healing and teardown are over: a signal from now on ends the process as usual.
-        onScenariosDone: () => interrupt.release(),
-      }).finally(() => interrupt.release());
-      const { run, report, outDir } = outcome;
-      if (outDir !== undefined && !options.json)
-        ctx.io.stderr(`chaos: report and evidence in ${outDir}\n`);
-      if (options.json) ctx.io.stdout(`${JSON.stringify(run, null, 2)}\n`);
-      else if (ctx.io.isTTY) ctx.io.stdout(summariseRun(run).split('\n').slice(-2).join('\n'));
-      else ctx.io.stdout(summariseRun(run));
-      if (outcome.interrupted !== undefined) throw interruptedError(outcome);
-      const regressions = report.baseline ? describeRegressions(report.baseline) : [];
-      for (const m of regressions) ctx.io.stderr(`chaos: regression: ${m}\n`);
-      if (report.baseline && regressions.length === 0 && !options.json)
-        ctx.io.stderr(`chaos: no regression against ${options.baseline ?? 'the baseline'}\n`);
-      ctx.setExit(exitCodeForSuite(run, regressions.length));
+    );
+}
+
+/** The suite run with the CLI's options, its outcome printed and mapped to the exit code. */
+async function runAction(
+  program: Command,
+  ctx: CommandContext,
+  drivers: Readonly<Record<DriverName, DriverKitFactory>>,
+  signals: SignalSource,
+  paths: string[],
+  options: RunOptions,
+): Promise<void> {
+  const interrupt = interruptOnSignals(ctx, signals);
+  const outcome = await runSuite({
+    paths,
+    driver: drivers[options.driver],
+    seed: options.seed,
+    ...(options.jitter !== undefined ? { simulator: { jitterMs: options.jitter } } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.out !== undefined ? { out: options.out } : {}),
+    ...(options.baseline !== undefined
+      ? { baseline: { path: options.baseline, limits: options.maxRegression } }
+      : {}),
+    signal: interrupt.signal,
+    verbose: options.verbose ?? false,
+    generatedAt: new Date().toISOString(),
+    chaosVersion: program.version() ?? null,
+    nodeVersion: process.version,
+    platform: `${os.type()}-${os.release()}-${os.machine()}`,
+    hostname: os.hostname(),
+    log: (line) => ctx.log.info('run.progress', line),
+    onScenario: (r) => {
+      if (!options.json && ctx.io.isTTY) ctx.io.stdout(summariseScenario(r));
+    },
+    // Healing and teardown are over: a signal from now on ends the process as usual.
+    onScenariosDone: () => interrupt.release(),
+  }).finally(() => interrupt.release());
+  const { run, report, outDir } = outcome;
+  if (options.metrics !== undefined) {
+    writeMetricsFile(report, options.metrics);
+    ctx.log.info('run.metrics', `metrics in ${options.metrics}`, { file: options.metrics });
+  }
+  if (outDir !== undefined && !options.json)
+    ctx.log.info('run.out', `report and evidence in ${outDir}`, { dir: outDir });
+  if (options.json) ctx.io.stdout(`${JSON.stringify(run, null, 2)}\n`);
+  else if (ctx.io.isTTY) ctx.io.stdout(summariseRun(run).split('\n').slice(-2).join('\n'));
+  else ctx.io.stdout(summariseRun(run));
+  if (outcome.interrupted !== undefined) throw interruptedError(outcome);
+  const regressions = report.baseline ? describeRegressions(report.baseline) : [];
+  for (const m of regressions) ctx.log.info('run.regression', `regression: ${m}`, { message: m });
+  if (report.baseline && regressions.length === 0 && !options.json)
+    ctx.log.info('run.baseline', `no regression against ${options.baseline ?? 'the baseline'}`, {
+      baseline: options.baseline ?? null,
     });
+  ctx.setExit(exitCodeForSuite(run, regressions.length));
+}
+
+export function registerRunCommand(
+  program: Command,
+  ctx: CommandContext,
+  drivers: Readonly<Record<DriverName, DriverKitFactory>> = DRIVERS,
+  signals: SignalSource = process,
+): void {
+  defineRunCommand(program).action((paths: string[], options: RunOptions) =>
+    runAction(program, ctx, drivers, signals, paths, options),
+  );
 }

@@ -151,6 +151,8 @@ function environmentOf(e: Partial<Environment> | undefined): Environment {
     chaosVersion: e?.chaosVersion ?? null,
     dockerVersion: e?.dockerVersion ?? null,
     nodeVersion: e?.nodeVersion ?? null,
+    platform: e?.platform ?? null,
+    hostname: e?.hostname ?? null,
   };
 }
 

@@ -13,7 +13,10 @@ export type { MergeInput } from './merge';
 export { masterPeriodsOf, parseDaemonEvents, parseProberJsonl } from './evidence';
 export { renderHtml, renderTimelineSvg } from './html';
 export { renderJunit } from './junit';
+export { buildJournal } from './journal';
+export type { Journal } from './journal';
 export { renderMarkdown } from './markdown';
+export { renderMetrics } from './metrics';
 export { REPORT_VERSION, reportJsonSchema, reportSchema } from './model';
 export type { Report, ScenarioReport } from './model';
 export {
@@ -21,6 +24,7 @@ export {
   loadReport,
   loadScenarioEvidence,
   renderDocuments,
+  writeMetricsFile,
   writeReportDocuments,
 } from './run-directory';
 export { parseShard, shardScenarios } from './shard';

@@ -135,6 +135,8 @@ export function mergeReports(
       chaosVersion: env('chaosVersion'),
       dockerVersion: env('dockerVersion'),
       nodeVersion: env('nodeVersion'),
+      platform: env('platform'),
+      hostname: env('hostname'),
     },
     run: {
       driver: first.report.run.driver,

@@ -194,6 +194,9 @@ export const environmentSchema = z.object({
   chaosVersion: z.string().nullable(),
   dockerVersion: z.string().nullable(),
   nodeVersion: z.string().nullable(),
+  /** The OS the run ran on (`Linux-6.1.0-x86_64`) and the host's name; null: not recorded. */
+  platform: z.string().nullable().default(null),
+  hostname: z.string().nullable().default(null),
 });
 
 /** `--shard I/N`: shard `index` (1-based) of `total`. */

@@ -1,9 +1,9 @@
 /**
- * The run directory, at the edge (file system): write the four documents atomically, read a
+ * The run directory, at the edge (file system): write the documents atomically, read a
  * stored report back, read evidence files. Everything it writes is rendered by the pure
  * modules; this file only moves bytes.
  *
- *   <dir>/report.json   report.md   junit.xml   report.html
+ *   <dir>/report.json   report.md   junit.xml   report.html   journal.json (Chaos Toolkit's shape)
  *
  * Each file is written to `<name>.<pid>.tmp` in the same folder and renamed over the old one,
  * so a reader (or a killed run) sees the previous complete file or the new one, never half.
@@ -14,23 +14,32 @@ import { ChaosError, InputError } from '../errors';
 import { parseReport } from './build';
 import { parseDaemonEvents, parseProberJsonl } from './evidence';
 import { renderHtml } from './html';
+import { buildJournal } from './journal';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
+import { renderMetrics } from './metrics';
 import type { Report } from './model';
 import type { ScenarioEvidence } from './timeline';
 
 export const REPORT_WRITE_FAILED = 'REPORT_WRITE_FAILED';
 export const REPORT_NOT_FOUND = 'REPORT_NOT_FOUND';
 
-export const REPORT_FILES = ['report.json', 'report.md', 'junit.xml', 'report.html'] as const;
+export const REPORT_FILES = [
+  'report.json',
+  'report.md',
+  'junit.xml',
+  'report.html',
+  'journal.json',
+] as const;
 
-/** The four documents of a report, by file name. Pure. */
+/** The documents of a report, by file name. Pure. */
 export function renderDocuments(report: Report): Record<(typeof REPORT_FILES)[number], string> {
   return {
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
     'report.md': renderMarkdown(report),
     'junit.xml': renderJunit(report),
     'report.html': renderHtml(report),
+    'journal.json': `${JSON.stringify(buildJournal(report), null, 2)}\n`,
   };
 }
 
@@ -59,12 +68,17 @@ export function writeReportDocuments(report: Report, dir: string): string[] {
   }
   const docs = renderDocuments(report);
   // report.json last: its presence means the others are there too.
-  const order = ['report.md', 'junit.xml', 'report.html', 'report.json'] as const;
+  const order = ['report.md', 'junit.xml', 'report.html', 'journal.json', 'report.json'] as const;
   return order.map((name) => {
     const file = path.join(dir, name);
     writeFileAtomic(file, docs[name]);
     return file;
   });
+}
+
+/** `--metrics FILE`: the report's OpenMetrics text, atomically (a textfile collector reads *.prom). */
+export function writeMetricsFile(report: Report, file: string): void {
+  writeFileAtomic(file, renderMetrics(report));
 }
 
 /** report.json of a run directory, or the file itself. */

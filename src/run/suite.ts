@@ -82,6 +82,9 @@ export interface SuiteOptions {
   generatedAt: string;
   chaosVersion: string | null;
   nodeVersion: string;
+  /** The OS and host name for the report's environment (journal.json's platform, node). */
+  platform?: string | null;
+  hostname?: string | null;
   log?: (line: string) => void;
   /** Called as each scenario ends. */
   onScenario?: (result: ScenarioResult) => void;
@@ -302,6 +305,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       chaosVersion: options.chaosVersion,
       dockerVersion: (await kit.engineVersion?.()) ?? null,
       nodeVersion: options.nodeVersion,
+      platform: options.platform ?? null,
+      hostname: options.hostname ?? null,
     },
   });
   // One report: compared with the baseline, then written with the comparison in it.

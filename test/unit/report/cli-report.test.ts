@@ -35,10 +35,11 @@ afterEach(() => {
 const dir = (name: string): string => path.join(tmp, name);
 
 describe('the run directory (buildReport + writeReportDocuments)', () => {
-  test('writes the four documents, no temp files left', async () => {
+  test('writes the five documents, no temp files left', async () => {
     const { run, contexts } = await simRun(['poweroff-master.yaml']);
     const report = writeRunDirectory(run, dir('run'), { scenarios: contexts, generatedAt: 'now' });
     expect(fs.readdirSync(dir('run')).sort()).toEqual([
+      'journal.json',
       'junit.xml',
       'report.html',
       'report.json',
@@ -84,12 +85,32 @@ describe('chaos report', () => {
     expect(code).toBe(0);
     expect(out).toContain('# chaos report');
     expect(fs.readdirSync(d).sort()).toEqual([
+      'journal.json',
       'junit.xml',
       'report.html',
       'report.json',
       'report.md',
     ]);
     expect(loadReport(d).version).toBe(1);
+    const journal = JSON.parse(fs.readFileSync(path.join(d, 'journal.json'), 'utf8')) as {
+      status: string;
+      experiment: { title: string };
+    };
+    expect(journal).toMatchObject({ status: 'completed', experiment: { title: 'x' } });
+  });
+
+  test('--metrics writes the (merged) report as OpenMetrics text', async () => {
+    const a = write('shard-1', buildReport(runOf([scenarioResult({ name: 'a', file: 'a.yaml' })])));
+    const b = write('shard-2', buildReport(runOf([scenarioResult({ name: 'b', file: 'b.yaml' })])));
+    const prom = dir('chaos.prom');
+    const { code } = await cli('report', a, b, '--out', dir('suite'), '--metrics', prom, '--quiet');
+    expect(code).toBe(0);
+    const text = fs.readFileSync(prom, 'utf8');
+    expect(text.split('\n').filter((l) => l.startsWith('chaos_scenario_passed'))).toEqual([
+      'chaos_scenario_passed{scenario="a"} 1',
+      'chaos_scenario_passed{scenario="b"} 1',
+    ]);
+    expect(text.endsWith('# EOF\n')).toBe(true);
   });
 
   test('merges shards into one suite report; exit 1 when one failed', async () => {

@@ -7,6 +7,7 @@
  * The validator is the devDependency @action-validator/cli (node_modules/.bin/action-validator);
  * ACTION_VALIDATOR=path overrides where it is looked for.
  */
+import { createLogger } from '../../../src/cli/logger';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -228,7 +229,9 @@ describe('the workflow calls chaos as chaos is', () => {
   });
 
   test('every command and flag it passes exists in the CLI', () => {
-    const program = buildProgram({ io: memoryIO(), setExit: () => {} });
+    const io = memoryIO();
+    const log = createLogger({ write: io.stderr, format: () => 'text', now: () => new Date(0) });
+    const program = buildProgram({ io, log, setExit: () => {} });
     const calls = chaosInvocations();
     expect(calls.map((c) => c.command).sort()).toEqual(['report', 'run']);
     for (const { command, flags } of calls) {

@@ -153,6 +153,31 @@ describe('chaos run --driver sim', () => {
     expect(r.rollback).toEqual([{ fault: 'power-off server01', at: r.end, ok: true }]);
   });
 
+  test('--out writes journal.json; --metrics the OpenMetrics text, atomically', async () => {
+    const file = write(
+      'deviates.yaml',
+      'name: deviates\nsteps:\n  - fault: power-off\n    node: server01\n  - expect: { vipOwner: server03, within: 1s }\n',
+    );
+    const out = path.join(tmp, 'deviates');
+    const metrics = path.join(tmp, 'metrics', 'chaos.prom');
+    fs.mkdirSync(path.dirname(metrics));
+    const { code } = await cli('run', file, '--driver', 'sim', '--out', out, '--metrics', metrics);
+    expect(code).toBe(1);
+    const journal = JSON.parse(fs.readFileSync(path.join(out, 'journal.json'), 'utf8')) as {
+      status: string;
+      deviated: boolean;
+      rollbacks: { activity: { name: string }; status: string }[];
+    };
+    expect(journal).toMatchObject({ status: 'completed', deviated: true });
+    expect(journal.rollbacks.map((r) => [r.activity.name, r.status])).toEqual([
+      ['heal power-off server01', 'succeeded'],
+    ]);
+    expect(fs.readdirSync(path.dirname(metrics))).toEqual(['chaos.prom']);
+    const text = fs.readFileSync(metrics, 'utf8');
+    expect(text).toContain('chaos_scenario_passed{scenario="deviates"} 0\n');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+  });
+
   test('a fault the simulator cannot model is refused before the run, exit 2', async () => {
     const file = write(
       'pause.yaml',
