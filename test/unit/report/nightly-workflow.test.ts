@@ -230,7 +230,11 @@ describe('the workflow calls chaos as chaos is', () => {
 
   test('every command and flag it passes exists in the CLI', () => {
     const io = memoryIO();
-    const log = createLogger({ write: io.stderr, format: () => 'text', now: () => new Date(0) });
+    const log = createLogger({
+      write: (t) => io.stderr(t),
+      format: () => 'text',
+      now: () => new Date(0),
+    });
     const program = buildProgram({ io, log, setExit: () => {} });
     const calls = chaosInvocations();
     expect(calls.map((c) => c.command).sort()).toEqual(['report', 'run']);
