@@ -95,6 +95,22 @@ function worstGapDiff(sims: readonly ScenarioResult[], docker: ScenarioResult): 
   return worst;
 }
 
+/**
+ * What a run's client saw, in words: `15 outages of 1-2 requests (longest 0.043 s) from 41.558
+ * to 46.398 s`, or `none`. Where the downtimes differ this says how: one long outage against
+ * requests lost one at a time (a real client's neighbour entry re-probed), or a burst of errors.
+ */
+export function outageShape(r: ScenarioResult): string {
+  const o = r.outages;
+  if (o.length === 0) return 'no outage';
+  const requests = o.map((x) => x.failedRequests);
+  const lo = Math.min(...requests);
+  const hi = Math.max(...requests);
+  const longest = Math.max(...o.map((x) => x.durationSeconds));
+  const last = o.at(-1)!;
+  return `${o.length} outage${o.length === 1 ? '' : 's'} of ${lo === hi ? lo : `${lo}-${hi}`} request${hi === 1 ? '' : 's'} (longest ${s3(longest)}) from ${fixed3(o[0]!.start)} to ${fixed3(last.end ?? last.start)} s`;
+}
+
 /** One scenario: its simulator runs (one per phase, at least one) against its Docker run. */
 export function compareDrivers(sims: readonly ScenarioResult[], docker: ScenarioResult): Agreement {
   const first = sims[0];
@@ -125,7 +141,7 @@ export function compareDrivers(sims: readonly ScenarioResult[], docker: Scenario
     why.push(`a gap differs by ${worst.toFixed(1)} ms (target ${AGREEMENT_TARGETS.gapMs} ms)`);
   if (!downtimeAgrees)
     why.push(
-      `client downtime: sim ${spread}, docker ${s3(downDocker)}${owners.same ? ', with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP)' : ''}`,
+      `client downtime: sim ${spread}, docker ${s3(downDocker)}${owners.same ? ', with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP)' : ''}; docker's client: ${outageShape(docker)}; sim's (first phase): ${outageShape(first)}`,
     );
   const notes: string[] = [];
   if (downtimeAgrees && down.max - down.min > tolerance(down.max))

@@ -34,13 +34,26 @@ test('the same owners, gaps within 5 ms, downtime within 10 % or 100 ms: agrees'
 
 test('what differs is said: owners, a gap, the clients', () => {
   const a = compareDrivers(
-    [result({ switchovers: [sw('server01', 'server03', 3.609375)], downtimeSeconds: 37.98 })],
-    result({ switchovers: [sw('server01', 'server03', 3.62)], downtimeSeconds: 0 }),
+    [
+      result({
+        switchovers: [sw('server01', 'server03', 3.609375)],
+        downtimeSeconds: 37.98,
+        outages: [{ start: 9.5, end: 47.48, durationSeconds: 37.98, failedRequests: 760 }],
+      }),
+    ],
+    result({
+      switchovers: [sw('server01', 'server03', 3.62)],
+      downtimeSeconds: 0.05,
+      outages: [
+        { start: 31.99, end: 32.017, durationSeconds: 0.027, failedRequests: 1 },
+        { start: 36.43, end: 36.453, durationSeconds: 0.023, failedRequests: 2 },
+      ],
+    }),
   );
   expect(a.agrees).toBe(false);
   expect(a.why).toEqual([
     'a gap differs by 10.6 ms (target 5 ms)',
-    'client downtime: sim 37.980-37.980 s over 1 phase, docker 0.000 s, with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP)',
+    "client downtime: sim 37.980-37.980 s over 1 phase, docker 0.050 s, with the same VRRP switchovers: the clients differ (the simulator models an ideal client and an ARP cache, not HTTP); docker's client: 2 outages of 1-2 requests (longest 0.027 s) from 31.990 to 36.453 s; sim's (first phase): 1 outage of 760 requests (longest 37.980 s) from 9.500 to 47.480 s",
   ]);
   // A preemption's gap depends on the advert phase: not held to the 5 ms target.
   const p = (gap: number) => ({ ...sw('server03', 'server01', gap), reason: 'preempted' as const });
