@@ -1,7 +1,7 @@
 /**
  * `chaos run FILE|DIR... [--driver docker|sim] [--seed N] [--json] [--out DIR] [--baseline
- * PATH] [--max-regression L] [--shard I/N]`: parses, hands off to runSuite() (src/run/suite.ts),
- * prints, and maps the outcome to the exit code: 0 all passed, 1 an expectation, objective or
+ * PATH] [--max-regression L] [--shard I/N] [--dry-run]`: parses, hands off to runSuite()
+ * (src/run/suite.ts; --dry-run: to dryRun(), run-plan.ts, which only prints the plan), prints, and maps the outcome to the exit code: 0 all passed, 1 an expectation, objective or
  * baseline comparison failed, 2 bad input (files, refusals), 3 lab or infrastructure failure
  * or interrupted (SIGINT: heal, tear down, keep the evidence).
  */
@@ -13,6 +13,7 @@ import { interruptedError, runSuite, type DriverKitFactory } from '../run/suite'
 import type { DriverName } from '../scenario/types';
 import type { CommandContext } from './context';
 import { exitCodeForSuite } from './exit-codes';
+import { dryRun } from './run-plan';
 import { summariseRun, summariseScenario } from './run-summary';
 
 export { expandScenarioPaths, groupByLab } from '../run/suite';
@@ -54,6 +55,7 @@ interface RunOptions {
   maxRegression?: Partial<RegressionLimits>;
   shard?: Shard;
   verbose?: boolean;
+  dryRun?: boolean;
 }
 
 /** SIGINT/SIGTERM abort the suite once; a second one only says that teardown goes on. */
@@ -126,7 +128,12 @@ export function registerRunCommand(
       'run only shard I of N (scenarios sorted and dealt round-robin)',
       parseShard,
     )
+    .option(
+      '--dry-run',
+      'check the files, print the plan (images, containers, addresses, steps, bounds) and stop: nothing is started or built',
+    )
     .action(async (paths: string[], options: RunOptions) => {
+      if (options.dryRun) return dryRun(ctx, paths, options);
       const interrupt = interruptOnSignals(ctx, signals);
       const outcome = await runSuite({
         paths,
