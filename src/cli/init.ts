@@ -16,6 +16,7 @@ import { failoverBounds } from '../init/init-bounds';
 import { assertValidKeepalivedConf, parseKeepalivedConf } from '../keepalived';
 import { fsSource } from '../keepalived/fs-source';
 import { LAB_NAME_PATTERN } from '../lab/lab-spec';
+import { formatDuration } from '../scenario/duration';
 import type { CommandContext } from './context';
 
 export const INIT_CONFIG_UNREADABLE = 'INIT_CONFIG_UNREADABLE';
@@ -100,7 +101,7 @@ export function describeInit(plan: InitPlan, dir: string): string {
       (n) =>
         `  ${n.name}  ${n.address}  priority ${n.priority}  from ${n.source}${n === b.master ? '  (holds the VIP)' : ''}`,
     ),
-    `bounds: ${b.backup.name} takes over ${b.masterDownMs} ms after ${b.master.name}'s last advert (Master_Down_Interval), ${b.skewMs} ms after its priority-0 advert (Skew_Time)`,
+    `bounds: ${b.backup.name} takes over ${formatDuration(b.masterDownMs)} after ${b.master.name}'s last advert (Master_Down_Interval), ${formatDuration(b.skewMs)} after its priority-0 advert (Skew_Time)`,
     `wrote ${plan.files.length} files in ${dir}:`,
     ...plan.files.map((f) => `  ${f.path}`),
     ...plan.notes.map((n) => `note: ${n}`),

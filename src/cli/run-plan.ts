@@ -111,7 +111,10 @@ export function describePlan(plan: RunPlan): string {
         '  ',
       ),
     );
-  else if (plan.images) lines.push(`images: cannot compute the tags: ${plan.images.problem}`);
+  else if (plan.images)
+    lines.push(
+      `images: cannot compute the tags (a Docker run would stop here too): ${plan.images.problem}`,
+    );
   else lines.push('images: none (the simulator builds and starts nothing)');
   for (const s of plan.scenarios) lines.push(...scenarioLines(s));
   lines.push(

@@ -173,7 +173,7 @@ function webAddresses(instances: readonly InstanceConfig[], pool: Addresses): st
     if (out[k] !== undefined) return;
     const listed = instances.flatMap((o, j) => (j === k ? [] : o.unicastPeers));
     const own = listed.find((ip) => !pool.has(ip) && !inst.unicastPeers.includes(ip));
-    out[k] = own !== undefined ? pool.take(own) : pool.next(SEED_HOSTS.web[k] ?? 103 + k);
+    out[k] = own !== undefined ? pool.take(own) : pool.next(SEED_HOSTS.web[k] ?? 101 + k);
   });
   return out.map((a) => a ?? '');
 }

@@ -168,7 +168,10 @@ function splitBrain(c: Ctx): ScenarioDraft {
       ...opening(c),
       { fault: 'block-multicast', nodes: all },
       { expect: { splitBrain: true, within: within(longest(others, ownMasterDownMs) + 1000) } },
-      ...lab.web.map((n) => ({ expect: { state: { node: n.name, is: 'MASTER' } } })),
+      // Each backup becomes master after its own Master_Down_Interval (its priority's skew).
+      ...lab.web.map((n) => ({
+        expect: { state: { node: n.name, is: 'MASTER' }, within: within(ownMasterDownMs(n)) },
+      })),
       { wait: '5s' },
       { heal: 'block-multicast', nodes: all },
       {

@@ -111,7 +111,7 @@ describe('chaos init on the course lab (keepalived configs with check_nginx)', (
     ]);
     expect(r.init.out).toContain('server01  192.168.17.102  priority 100');
     expect(r.init.out).toContain(
-      "bounds: server03 takes over 3609.375 ms after server01's last advert (Master_Down_Interval), 609.375 ms after its priority-0 advert (Skew_Time)",
+      "bounds: server03 takes over 3.609375 s after server01's last advert (Master_Down_Interval), 609.375 ms after its priority-0 advert (Skew_Time)",
     );
     expect(r.init.out).toContain(`chaos run ${path.join(tmp, 'course', 'scenarios')} --driver sim`);
   });
@@ -291,4 +291,26 @@ test('the `state MASTER` router holds the VIP even with the lower address; after
   const split = r.byName.get('split-brain');
   expect(split?.description).toContain('stays master: server01 (priority 100, 192.168.17.102)');
   expect(split?.switchovers.at(-1)?.to).toBe('server01');
+});
+
+test('three routers: the third is server04, the highest-priority backup takes over, all three split', async () => {
+  const files = [120, 110, 100].map((p) => write(`three-in/lb-${p}.conf`, conf({ priority: p })));
+  const r = await initAndRun('three', files);
+  expect(r.lab.nodes.map((n) => [n.name, n.address])).toEqual([
+    ['server01', '10.20.30.102'],
+    ['server03', '10.20.30.101'],
+    ['server04', '10.20.30.103'],
+    ['server02', '10.20.30.100'],
+    ['prober', '10.20.30.50'],
+  ]);
+  expect(r.run.counts).toEqual({ passed: 4, failed: 0, skipped: 0, error: 0 });
+  expect(r.byName.get('poweroff-master')?.switchovers[0]).toMatchObject({
+    from: 'server01',
+    to: 'server03',
+    gapSeconds: 3 + (256 - 110) / 256,
+  });
+  const split = r.byName.get('split-brain');
+  expect(split?.expectations.filter((e) => e.description.includes('in state MASTER')).length).toBe(
+    3,
+  );
 });
