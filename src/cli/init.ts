@@ -73,12 +73,16 @@ function writeFiles(dir: string, plan: InitPlan): void {
   }
 }
 
-/** The lab's name from the output folder: `chaos` for ./chaos, `team` when nothing is left. */
+/**
+ * The lab's name from the output folder, without a leading `chaos` (Docker names are already
+ * chaos-LAB-NODE): `lb` for ./chaos-lb, `team` for ./chaos or when nothing is left.
+ */
 export function labNameFor(dir: string): string {
   const name = path
     .basename(path.resolve(dir))
     .toLowerCase()
     .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^chaos(?=[-_.]|$)/, '')
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, 40);
   return LAB_NAME_PATTERN.test(name) ? name : 'team';

@@ -4,7 +4,7 @@
  * flow mappings. Values are node names, durations, numbers and booleans: plain YAML scalars.
  * Pure.
  */
-import type { InitLab } from './init-lab';
+import type { InitLab, InitWebNode } from './init-lab';
 
 /** A scalar or a nested mapping / list of them. */
 export type YamlValue = string | number | boolean | readonly YamlValue[] | YamlMap;
@@ -93,15 +93,18 @@ export function renderScenario(lab: InitLab, draft: ScenarioDraft): string {
 /** The lab file for `chaos lab up` and `chaos explore`. */
 export function renderLabFile(lab: InitLab): string {
   const node = (fields: YamlMap): string => `  - ${flow(fields)}`;
+  const web = (n: InitWebNode): string =>
+    node({ name: n.name, role: 'web', address: n.address, config: n.copy, vrrp: 'chaos' });
   return `${[
     `# Written by chaos init from ${lab.web.map((n) => n.source).join(' and ')}.`,
     '# `chaos lab up lab.yaml` brings it up on Docker; the scenarios in scenarios/ name the same lab.',
     ...labKeys(lab, ''),
     'nodes:',
-    ...lab.web.map((n) =>
-      node({ name: n.name, role: 'web', address: n.address, config: n.copy, vrrp: 'chaos' }),
-    ),
+    // The order a scenario's lab has (the seed's nodes, then the added ones): the same
+    // definition, so a run reuses the lab `chaos lab up` brought up.
+    ...lab.web.slice(0, 2).map(web),
     node({ name: lab.mysql.name, role: 'mysql', address: lab.mysql.address }),
     node({ name: lab.prober.name, role: 'prober', address: lab.prober.address }),
+    ...lab.web.slice(2).map(web),
   ].join('\n')}\n`;
 }

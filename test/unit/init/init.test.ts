@@ -10,8 +10,9 @@ import { simKit } from '../../../src/drivers/sim/kit';
 import { cli } from '../cli-helpers';
 import { labNameFor } from '../../../src/cli/init';
 import { fsSource } from '../../../src/keepalived/fs-source';
+import { specHash } from '../../../src/lab/docker-lab';
 import { parseLabFile } from '../../../src/lab/lab-file';
-import { runSuite } from '../../../src/run/suite';
+import { loadScenarios, runSuite } from '../../../src/run/suite';
 
 const ROOT = path.join(__dirname, '../../..');
 const COURSE = path.join(ROOT, 'test/fixtures/keepalived');
@@ -79,6 +80,10 @@ async function initAndRun(name: string, configs: string[]) {
     path.join(out, 'lab.yaml'),
     fsSource(),
   );
+  // The scenarios' lab is the lab file's: a run reuses what `chaos lab up lab.yaml` brought up.
+  const images = { web: 'chaos/web:1', mysql: 'chaos/mysql:1', prober: 'chaos/prober:1' };
+  for (const l of loadScenarios(files.map((f) => path.join(dir, f))))
+    expect(specHash(l.scenario.lab, images)).toBe(specHash(lab, images));
   const { run, outDir } = await runSuite({
     paths: [dir],
     driver: simKit,
@@ -274,7 +279,9 @@ describe('refusals', () => {
 });
 
 test('the lab is named after the output folder', () => {
-  expect(labNameFor('chaos')).toBe('chaos');
+  expect(labNameFor('chaos')).toBe('team');
+  expect(labNameFor('chaos-lb')).toBe('lb');
+  expect(labNameFor('chaosmonkey')).toBe('chaosmonkey');
   expect(labNameFor('/srv/Team LB/')).toBe('team-lb');
   expect(labNameFor('__')).toBe('team');
 });
@@ -299,9 +306,9 @@ test('three routers: the third is server04, the highest-priority backup takes ov
   expect(r.lab.nodes.map((n) => [n.name, n.address])).toEqual([
     ['server01', '10.20.30.102'],
     ['server03', '10.20.30.101'],
-    ['server04', '10.20.30.103'],
     ['server02', '10.20.30.100'],
     ['prober', '10.20.30.50'],
+    ['server04', '10.20.30.103'],
   ]);
   expect(r.run.counts).toEqual({ passed: 4, failed: 0, skipped: 0, error: 0 });
   expect(r.byName.get('poweroff-master')?.switchovers[0]).toMatchObject({
