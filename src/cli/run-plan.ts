@@ -14,7 +14,7 @@ import { labImageTags } from '../lab/images';
 import { shardScenarios, type Shard } from '../report';
 import type { Refusal } from '../run/driver';
 import { planRun, type PlanImages, type RunPlan, type ScenarioPlan } from '../run/plan';
-import { expandScenarioPaths, loadScenarios } from '../run/suite';
+import { expandScenarioPaths, groupByLab, loadScenarios } from '../run/suite';
 import { formatDuration } from '../scenario/duration';
 import type { DriverName, Scenario } from '../scenario/types';
 import type { CommandContext } from './context';
@@ -50,7 +50,7 @@ function scenarioLines(s: ScenarioPlan): string[] {
   const lines = [
     '',
     `${s.name}  (${s.file})${s.runs ? '' : `  skipped: it runs only on ${s.drivers.join(', ')}`}`,
-    `  lab ${lab.name}: ${lab.network ? `network ${lab.network}, ` : ''}subnet ${lab.subnet}, gateway ${lab.gateway}, VIP ${lab.vip}, VRID ${lab.vrid}`,
+    `  lab ${lab.name}: ${lab.network ? `network ${lab.network}, ` : ''}subnet ${lab.subnet}, gateway ${lab.gateway}, VIP ${lab.vip}, VRID ${lab.vrid}${s.sameLabAsPrevious && lab.network ? " (the previous scenario's: reused, VRRP restarted)" : ''}`,
     ...table(
       lab.nodes.map((n) => [
         n.name,
@@ -98,7 +98,7 @@ function scenarioLines(s: ScenarioPlan): string[] {
 export function describePlan(plan: RunPlan): string {
   const refused = plan.scenarios.reduce((n, s) => n + s.refusals.length, 0);
   const lines = [
-    `dry run: ${plan.scenarios.length} scenario(s) on the ${plan.driver} driver, seed ${plan.seed}; nothing is started, built, connected to or written`,
+    `dry run: ${plan.scenarios.length} scenario(s) on the ${plan.driver} driver, seed ${plan.seed}, in the order they would run; nothing is started, built, connected to or written`,
   ];
   if (plan.images?.kind === 'tags')
     lines.push(
@@ -139,7 +139,7 @@ export function dryRun(ctx: CommandContext, paths: readonly string[], o: DryRunO
   const plan = planRun({
     driver: o.driver,
     seed: o.seed,
-    scenarios: loadScenarios(files),
+    scenarios: groupByLab(loadScenarios(files)),
     images: o.driver === 'docker' ? images(packageRoot()) : null,
     refusals: (l) => REFUSALS[o.driver](l.scenario),
   });

@@ -52,6 +52,8 @@ export interface ScenarioPlan {
   runs: boolean;
   /** The scenario's `drivers:` (empty: all). */
   drivers: DriverName[];
+  /** Its lab has the previous scenario's definition: Docker reuses it (after a VRRP restart). */
+  sameLabAsPrevious: boolean;
   lab: {
     name: string;
     subnet: string;
@@ -171,15 +173,19 @@ function planNodes(l: LoadedScenario, input: PlanInput): PlanNode[] {
   return nodes;
 }
 
+/** `scenarios` in the order they would run (runSuite groups those of one lab: groupByLab). */
 export function planRun(input: PlanInput): RunPlan {
-  const scenarios = input.scenarios.map((l): ScenarioPlan => {
+  const scenarios = input.scenarios.map((l, i): ScenarioPlan => {
     const { scenario } = l;
     const runs = scenario.drivers.length === 0 || scenario.drivers.includes(input.driver);
+    const previous = input.scenarios[i - 1]?.scenario.lab;
     return {
       file: l.file,
       name: scenario.name,
       runs,
       drivers: scenario.drivers,
+      sameLabAsPrevious:
+        previous !== undefined && JSON.stringify(previous) === JSON.stringify(scenario.lab),
       lab: {
         name: scenario.lab.name,
         subnet: scenario.lab.subnet,

@@ -53,7 +53,9 @@ describe.each(['docker', 'sim'] as const)('chaos run --dry-run --driver %s', (dr
     expect(dockerClients).toEqual([]);
     expect(fs.existsSync(out)).toBe(false);
     expect(runsNow()).toEqual(before);
-    expect(r.out).toContain(`on the ${driver} driver, seed 1; nothing is started, built`);
+    expect(r.out).toContain(
+      `on the ${driver} driver, seed 1, in the order they would run; nothing is started, built`,
+    );
     expect(r.out).toMatch(/3 +fault power-off server01 +\[server01\] +by 5 s/);
     expect(r.out).toMatch(
       /4 +expect VIP 192\.168\.17\.200 owned by server03 alone within 5 s +\[server03\] +by 10 s/,
@@ -167,4 +169,19 @@ describe('image tags without an engine', () => {
       ['rogue', 'chaos/web:aaa'],
     ]);
   });
+});
+
+test('the plan lists the scenarios in the order they run: those of one lab together, the lab reused', async () => {
+  const graceful = path.join(ROOT, 'scenarios/graceful-stop.yaml');
+  const r = await cli('run', POWEROFF, ROGUE, graceful, '--dry-run', '--json');
+  const plan = JSON.parse(r.out) as RunPlan;
+  expect(plan.scenarios.map((s) => [s.name, s.sameLabAsPrevious])).toEqual([
+    ['poweroff-master', false],
+    ['graceful-stop', true],
+    ['rogue-router', false],
+  ]);
+  const text = await cli('run', POWEROFF, graceful, '--dry-run');
+  expect(text.out).toContain("VRID 51 (the previous scenario's: reused, VRRP restarted)");
+  const sim = await cli('run', POWEROFF, graceful, '--dry-run', '--driver', 'sim');
+  expect(sim.out).not.toContain('reused');
 });
