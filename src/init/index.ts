@@ -3,7 +3,7 @@
  * as the lab installs them, starter scenarios with expectations from the theoretical bounds.
  * Pure: parsed configs in, file texts and notes out; src/cli/init.ts reads and writes.
  */
-import { initLab, type InitConfig, type InitLab } from './init-lab';
+import { initLab, type InitConfig, type InitLab, type InitWebNode } from './init-lab';
 import { renderLabFile, renderScenario } from './init-render';
 import { checkedProcess, initScenarios } from './init-scenarios';
 
@@ -35,12 +35,22 @@ export interface InitPlan {
   notes: string[];
 }
 
+/** The node's other vrrp_instances, as `NAME (VRID n)`. */
+function otherInstances(n: InitWebNode): string[] {
+  return n.instances.filter((i) => i !== n.instance).map((i) => `${i.name} (VRID ${i.vrid})`);
+}
+
 function notesFor(lab: InitLab): string[] {
   const notes: string[] = [];
   for (const n of lab.web) {
     if (n.renamedFrom !== undefined)
       notes.push(
         `${n.copy}: interface ${n.renamedFrom} renamed to eth0 (lab nodes have one interface, eth0)`,
+      );
+    const others = otherInstances(n);
+    if (others.length > 0)
+      notes.push(
+        `${n.name}: ${others.join(', ')} run${others.length === 1 ? 's' : ''} too, but the scenarios test only ${n.instance.name} (VRID ${lab.vrid}, VIP ${lab.vip})`,
       );
     for (const t of n.instance.trackScripts) {
       const process = checkedProcess(t) ?? 'nginx';

@@ -32,6 +32,8 @@ export interface InitWebNode {
   address: string;
   /** The instance serving the lab's VRID and VIP. */
   instance: InstanceConfig;
+  /** Every vrrp_instance of its config (the lab runs them all). */
+  instances: readonly InstanceConfig[];
   /** The user's file. */
   source: string;
   /** The copy in the output folder, relative to it: configs/NAME. */
@@ -245,6 +247,7 @@ export function initLab(configs: readonly InitConfig[], name: string): InitLab {
       name: webName(k),
       address: addresses[k]!,
       instance,
+      instances: c.config.instances,
       source: c.file,
       copy: copies[k]!,
       text: moved ? renameInterface(c.text, c.file, instance.interface) : c.text,

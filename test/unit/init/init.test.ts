@@ -35,6 +35,8 @@ interface ConfOptions {
   /** A track script checking haproxy with this weight. */
   weight?: number;
   nopreempt?: boolean;
+  /** A second instance, VRID 8 for 10.20.30.41, as active/active pairs have. */
+  extra?: boolean;
 }
 
 /** A team's keepalived.conf, built from a few fields. */
@@ -54,7 +56,7 @@ ${o.nopreempt ? '  nopreempt\n' : ''}  virtual_ipaddress {
     ${o.vip ?? '10.20.30.40/24'} dev ${iface}
   }
 ${o.weight === undefined ? '' : '  track_script {\n    chk_haproxy\n  }\n'}}
-`;
+${o.extra ? `vrrp_instance VI_EXTRA {\n  interface ${iface}\n  virtual_router_id 8\n  priority ${o.priority}\n  virtual_ipaddress {\n    10.20.30.41/24\n  }\n}\n` : ''}`;
 }
 
 function write(name: string, text: string): string {
@@ -320,4 +322,14 @@ test('three routers: the third is server04, the highest-priority backup takes ov
   expect(split?.expectations.filter((e) => e.description.includes('in state MASTER')).length).toBe(
     3,
   );
+});
+
+test('a second vrrp_instance runs in the lab too, and init says the scenarios test only the first', async () => {
+  const a = write('extra-in/a.conf', conf({ priority: 120, extra: true }));
+  const b = write('extra-in/b.conf', conf({ priority: 110, extra: true }));
+  const r = await initAndRun('extra', [a, b]);
+  expect(r.init.out).toContain(
+    'note: server01: VI_EXTRA (VRID 8) runs too, but the scenarios test only VI_WEB (VRID 7, VIP 10.20.30.40)',
+  );
+  expect(r.run.counts).toEqual({ passed: 4, failed: 0, skipped: 0, error: 0 });
 });
