@@ -7,6 +7,7 @@ import { registerAnalyzeCommand } from './analyze';
 import { registerExploreCommand } from './explore';
 import { registerLabCommands } from './lab';
 import { registerFaultCommands } from './fault';
+import { registerInitCommand } from './init';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerValidateCommand } from './validate';
@@ -19,6 +20,7 @@ function registerAll(program: Command, ctx: CommandContext): void {
   registerLabCommands(program, ctx);
   registerExploreCommand(program, ctx);
   registerFaultCommands(program, ctx);
+  registerInitCommand(program, ctx);
   registerReportCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerValidateCommand(program, ctx);

@@ -1,7 +1,8 @@
 /**
  * `chaos run FILE|DIR... [--driver docker|sim] [--seed N] [--json] [--out DIR] [--baseline
- * PATH] [--max-regression L] [--shard I/N] [--metrics FILE]`: parses, hands off to runSuite() (src/run/suite.ts),
- * prints, and maps the outcome to the exit code: 0 all passed, 1 an expectation, objective or
+ * PATH] [--max-regression L] [--shard I/N] [--metrics FILE] [--dry-run]`: parses, hands off to
+ * runSuite() (src/run/suite.ts; --dry-run: to dryRun(), run-plan.ts, which only prints the
+ * plan), prints, and maps the outcome to the exit code: 0 all passed, 1 an expectation, objective or
  * baseline comparison failed, 2 bad input (files, refusals), 3 lab or infrastructure failure
  * or interrupted (SIGINT: heal, tear down, keep the evidence).
  */
@@ -14,6 +15,7 @@ import { interruptedError, runSuite, type DriverKitFactory } from '../run/suite'
 import type { DriverName } from '../scenario/types';
 import type { CommandContext } from './context';
 import { exitCodeForSuite } from './exit-codes';
+import { dryRun } from './run-plan';
 import { summariseRun, summariseScenario } from './run-summary';
 
 export { expandScenarioPaths, groupByLab } from '../run/suite';
@@ -56,6 +58,7 @@ interface RunOptions {
   shard?: Shard;
   verbose?: boolean;
   metrics?: string;
+  dryRun?: boolean;
 }
 
 /** SIGINT/SIGTERM abort the suite once; a second one only says that teardown goes on. */
@@ -131,6 +134,10 @@ function defineRunCommand(program: Command): Command {
       '--shard <i/n>',
       'run only shard I of N (scenarios sorted and dealt round-robin)',
       parseShard,
+    )
+    .option(
+      '--dry-run',
+      'check the files, print the plan (images, containers, addresses, steps, bounds) and stop: nothing is started or built',
     );
 }
 
@@ -143,6 +150,7 @@ async function runAction(
   paths: string[],
   options: RunOptions,
 ): Promise<void> {
+  if (options.dryRun) return dryRun(ctx, paths, options);
   const interrupt = interruptOnSignals(ctx, signals);
   const outcome = await runSuite({
     paths,

@@ -252,6 +252,39 @@ function stageContext(plan: ImagePlan): string {
   return dir;
 }
 
+interface PlannedImage {
+  recipe: ImageRecipe;
+  plan: ImagePlan;
+  hash: string;
+  tag: string;
+}
+
+/** Each image's inputs, hash and tag, from the files alone (DIST_MISSING without dist/). */
+function plannedImages(rootDir: string, only?: readonly ImageName[]): PlannedImage[] {
+  assertDist(rootDir);
+  const lock = JSON.parse(
+    fs.readFileSync(path.join(rootDir, 'package-lock.json'), 'utf8'),
+  ) as PackageLock;
+  return IMAGE_RECIPES.filter((r) => !only || only.includes(r.name)).map((recipe) => {
+    const plan = planImage(rootDir, recipe, lock);
+    const hash = inputsHash(recipe.name, plan.inputs, (f) => fs.readFileSync(f));
+    return { recipe, plan, hash, tag: imageTag(recipe.name, hash) };
+  });
+}
+
+/**
+ * The tags ensureImages() would use (and build when the engine lacks them), read from the
+ * checkout's files without asking any engine: what `chaos run --dry-run` shows.
+ */
+export function labImageTags(rootDir: string): LabImages {
+  const tags = new Map(plannedImages(rootDir).map((p) => [p.recipe.name, p.tag]));
+  return {
+    web: tags.get('web') ?? '',
+    mysql: tags.get('mysql') ?? '',
+    prober: tags.get('prober') ?? '',
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Docker (one build: image-build.ts).
 
@@ -344,17 +377,8 @@ export async function ensureImages(opts: EnsureImagesOptions): Promise<LabImages
   const { docker, rootDir } = opts;
   const progress = opts.progress ?? (() => undefined);
   const now = opts.now ?? (() => systemClock.now());
-  assertDist(rootDir);
-  const lock = JSON.parse(
-    fs.readFileSync(path.join(rootDir, 'package-lock.json'), 'utf8'),
-  ) as PackageLock;
-
   const tags: Partial<LabImages> = {};
-  for (const recipe of IMAGE_RECIPES) {
-    if (opts.only && !opts.only.includes(recipe.name)) continue;
-    const plan = planImage(rootDir, recipe, lock);
-    const hash = inputsHash(recipe.name, plan.inputs, (f) => fs.readFileSync(f));
-    const tag = imageTag(recipe.name, hash);
+  for (const { recipe, plan, hash, tag } of plannedImages(rootDir, opts.only)) {
     tags[recipe.name] = tag;
     if (!opts.rebuild && (await imageExists(docker, tag))) {
       progress(`${recipe.name}: using ${tag}`);

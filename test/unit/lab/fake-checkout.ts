@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureImages } from '../../../src/lab/images';
+import { APP_MODULES, ensureImages } from '../../../src/lab/images';
 import type { EnsureImagesOptions } from '../../../src/lab/images';
 
 /** A checkout with a dist/ and a docker/mysql/Dockerfile of our choosing. */
@@ -54,4 +54,24 @@ export async function buildMysql(
   const log = path.join(options.rootDir, logName);
   const logText = logName && fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
   return { lines, error, logName, log, logText };
+}
+
+/**
+ * A checkout all three images can be planned from: fakeRoot's, plus docker/web and
+ * docker/prober and, in package-lock.json and node_modules/, each module the app loads.
+ */
+export function fakeAppRoot(): string {
+  const root = fakeRoot('FROM debian:bookworm-slim\n');
+  for (const image of ['web', 'prober']) {
+    fs.mkdirSync(path.join(root, 'docker', image), { recursive: true });
+    fs.writeFileSync(path.join(root, 'docker', image, 'Dockerfile'), `FROM ${image}-base\n`);
+  }
+  const packages: Record<string, object> = {};
+  for (const m of APP_MODULES) {
+    packages[`node_modules/${m}`] = {};
+    fs.mkdirSync(path.join(root, 'node_modules', m), { recursive: true });
+    fs.writeFileSync(path.join(root, 'node_modules', m, 'index.js'), `// ${m}\n`);
+  }
+  fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ packages }));
+  return root;
 }

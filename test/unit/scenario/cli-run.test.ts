@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { memoryIO } from '../../../src/cli/io';
-import { runCli } from '../../../src/cli/program';
+import { cli } from '../cli-helpers';
 import { parseReport, runResultOf } from '../../../src/report';
 import type { RunResult } from '../../../src/run/result';
 import { scenarioJsonSchema } from '../../../src/scenario/schema';
 
 const ROOT = path.join(__dirname, '../../..');
 const SCENARIOS = path.join(ROOT, 'scenarios');
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIO();
-  const code = await runCli(args, io);
-  return { code, out: io.out, err: io.err };
-}
 
 let tmp: string;
 beforeAll(() => {
