@@ -133,7 +133,7 @@ export function registerInitCommand(program: Command, ctx: CommandContext): void
     .option('--name <lab>', 'the lab name (default: from --out)', parseLabName)
     .option('--force', 'write into a folder that already has files (same names are replaced)')
     .action((files: string[], options: InitOptions) => {
-      const warn = (line: string): void => ctx.io.stderr(`chaos: warning: ${line}\n`);
+      const warn = (line: string): void => ctx.log.warn('init.warning', line);
       const configs = files.map((f) => readConfig(f, warn));
       const plan = planInit(configs, options.name ?? labNameFor(options.out));
       checkOut(options.out, options.force ?? false);
