@@ -2,7 +2,9 @@
  * `chaos explore FILE [--runs N] [--seed S] [--horizon 120s] [--max-faults K] [--faults a,b]
  * [--invariants a,b] [--jitter MS] [--out DIR] [--json]`: searches the simulator for schedules
  * of faults that break an invariant (src/explore), writes the findings and maps the outcome:
- * 0 none found, 1 a violation, 2 bad input. A progress line on a terminal.
+ * 0 none found, 1 a violation, 2 bad input. A progress line on a terminal. With `--driver docker
+ * --duration D` the soak on the Docker lab instead (explore-soak.ts); `--replay DIR` replays
+ * the findings (explore-replay.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import type { CommandContext } from './context';
 import { EXIT } from './exit-codes';
 import { workerScript, workerSource } from './explore-pool';
 import { replayAction } from './explore-replay';
+import { soakAction } from './explore-soak';
 import { parseDriver, parseJitter, parseSeed } from './run';
 
 export const EXPLORE_BAD_OPTION = 'EXPLORE_BAD_OPTION';
@@ -39,6 +42,13 @@ function parseCount(max: number) {
       throw new InvalidArgumentError(`an integer from 1 to ${max}`);
     return Number(value);
   };
+}
+
+function parseSoakDuration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 20_000 || ms > 7 * 86_400_000)
+    throw new InvalidArgumentError('a duration from 20s to 7d, e.g. 30m');
+  return ms;
 }
 
 function parseHorizon(value: string): number {
@@ -68,7 +78,8 @@ function invariantsOf(names: string[] | undefined): InvariantName[] {
 type ExploreCommandOptions = ExploreCliOptions & {
   schema?: boolean;
   replay?: string;
-  driver: DriverName;
+  driver?: DriverName;
+  duration?: number;
   only?: string[];
 };
 
@@ -155,6 +166,53 @@ async function exploreAction(ctx: CommandContext, file: string, o: ExploreCliOpt
   ctx.setExit(outcome.violatingRuns > 0 ? EXIT.failed : EXIT.ok);
 }
 
+/** The soak's options from the command's (FILE given, --driver docker, --duration set). */
+function soakOptions(o: ExploreCommandOptions, durationMs: number) {
+  for (const k of o.faults ?? []) faultDef(k);
+  return {
+    seed: o.seed,
+    durationMs,
+    horizonMs: o.horizon,
+    maxFaults: o.maxFaults,
+    faults: o.faults ?? null,
+    invariants: invariantsOf(o.invariants),
+    ...(o.out !== undefined ? { out: o.out } : {}),
+    ...(o.json ? { json: true } : {}),
+  };
+}
+
+/**
+ * FILE explored: in the simulator (the search, the default), or on Docker (`--driver docker`:
+ * the soak, which needs --duration; --duration is refused without it).
+ */
+async function searchOrSoak(
+  ctx: CommandContext,
+  file: string | undefined,
+  options: ExploreCommandOptions,
+): Promise<void> {
+  if (file === undefined)
+    throw new InputError(EXPLORE_BAD_OPTION, `a scenario or lab file is needed`);
+  if (options.driver === 'docker') {
+    if (options.duration === undefined)
+      throw new InputError(
+        EXPLORE_BAD_OPTION,
+        `--driver docker runs a soak on the Docker lab: give its --duration (e.g. 30m); the search runs in the simulator (--driver sim, the default)`,
+      );
+    await soakAction(
+      ctx,
+      loadExploreInput(file, fsSource()),
+      soakOptions(options, options.duration),
+    );
+    return;
+  }
+  if (options.duration !== undefined)
+    throw new InputError(
+      EXPLORE_BAD_OPTION,
+      `--duration is the soak's, on the Docker lab (--driver docker); the simulator's search takes --runs and --horizon`,
+    );
+  await exploreAction(ctx, file, options);
+}
+
 export function registerExploreCommand(program: Command, ctx: CommandContext): void {
   program
     .command('explore')
@@ -190,7 +248,16 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
       '--replay <dir>',
       'run every finding of an explore folder again (on Docker unless --driver sim) and record each as reproduced or not (DIR/replay-<driver>.json, .md)',
     )
-    .option('--driver <driver>', '--replay: docker or sim', parseDriver, 'docker')
+    .option(
+      '--driver <driver>',
+      'docker: with FILE, the soak on the Docker lab (needs --duration); with --replay, the default. sim: the search (the default with FILE)',
+      parseDriver,
+    )
+    .option(
+      '--duration <duration>',
+      '--driver docker: how long the soak runs, e.g. 30m',
+      parseSoakDuration,
+    )
     .option('--only <names>', '--replay: only these findings, e.g. slo-1,single-master-2', list)
     .action(async (file: string | undefined, options: ExploreCommandOptions) => {
       if (options.schema) {
@@ -204,13 +271,11 @@ export function registerExploreCommand(program: Command, ctx: CommandContext): v
             `--replay takes a folder, not a scenario as well`,
           );
         await replayAction(ctx, program, options.replay, {
-          driver: options.driver,
+          driver: options.driver ?? 'docker',
           ...(options.only ? { only: options.only } : {}),
         });
         return;
       }
-      if (file === undefined)
-        throw new InputError(EXPLORE_BAD_OPTION, `a scenario or lab file is needed`);
-      await exploreAction(ctx, file, options);
+      await searchOrSoak(ctx, file, options);
     });
 }

@@ -95,7 +95,8 @@ function findingKey(invariant: string, s: Schedule): string {
   return `${invariant} ${JSON.stringify(s.faults.map((f) => [f.kind, f.input]))}`;
 }
 
-function settleMs(base: ExploreBase): number {
+/** The quiet end of each run: no fault in it, so the lab agrees again before the horizon. */
+export function settleMs(base: ExploreBase): number {
   const b = base.bounds;
   return Math.max(10_000, 2 * (b.settleMs + b.preemptDelayMs + b.recoverMs));
 }

@@ -10,7 +10,7 @@ import { INVARIANTS } from './invariants';
 
 export const EXPLORE_VERSION = 1;
 
-const scheduledFaultSchema = z.object({
+export const scheduledFaultSchema = z.object({
   kind: z.string(),
   /** Targets and options as the scenario file writes them. */
   input: z.record(z.string(), z.unknown()),

@@ -12,7 +12,11 @@ import { createDockerDriverFactory } from './driver';
 import { defaultOutDir, evidenceFolder } from './evidence';
 import { DockerSession } from './session';
 
-export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) => {
+/** A session on the local engine (not opened yet), with this checkout's images. */
+export function newDockerSession(
+  log: (line: string) => void,
+  verbose: boolean,
+): { docker: Dockerode; session: DockerSession } {
   const docker = new Dockerode();
   const deps = systemLabDeps(docker);
   const session = new DockerSession({
@@ -21,6 +25,12 @@ export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) =>
     progress: (line) => log(line),
     verbose,
   });
+  return { docker, session };
+}
+
+export const dockerKit: DriverKitFactory = ({ out, scenarios, log, verbose }) => {
+  const { docker, session } = newDockerSession(log, verbose);
+  const deps = session.deps;
   const outDir =
     out ??
     defaultOutDir(
