@@ -53,6 +53,8 @@ export async function soakAction(
 ): Promise<SoakDocument> {
   const out = o.out ?? path.join('runs', `${stamp(new Date())}-soak`);
   fs.mkdirSync(out, { recursive: true });
+  // A progress line only for a person at a terminal reading text logs.
+  const display = ctx.io.isTTY && ctx.log.format() === 'text';
   const interrupt = interruptOnSignals(ctx, signals);
   let input;
   try {
@@ -66,15 +68,18 @@ export async function soakAction(
       invariants: o.invariants,
       out,
       signal: interrupt.signal,
-      log: (line) => ctx.io.stderr(`${ctx.io.isTTY ? '\r\x1b[K' : ''}chaos: ${line}\n`),
+      log: (line) => {
+        if (display) ctx.io.stderr('\r\x1b[K'); // over the progress line
+        ctx.log.info('explore.soak.progress', line);
+      },
       onProgress: (p) => {
-        if (ctx.io.isTTY) ctx.io.stderr(soakProgressLine(p));
+        if (display) ctx.io.stderr(soakProgressLine(p));
       },
     });
   } finally {
     interrupt.release();
   }
-  if (ctx.io.isTTY) ctx.io.stderr('\n');
+  if (display) ctx.io.stderr('\n');
   const doc = soakDocument(input);
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   writeFileAtomic(path.join(out, 'soak.json'), json);
