@@ -19,7 +19,7 @@ import type { Diagnostic } from '../errors';
 import { DiagnosticSink } from './diagnostics';
 import type { Position } from './diagnostics';
 import { isBlank } from './mapped-text';
-import type { Expansion , MappedText} from './mapped-text';
+import type { Expansion, MappedText } from './mapped-text';
 import { ConfigPreprocessor } from './preprocess';
 import type { PreprocessOptions } from './preprocess';
 

@@ -210,9 +210,10 @@ export class ConfigPreprocessor {
         continue;
       }
       if (++count > MAX_EXPANSIONS_PER_LINE || text.length > MAX_LINE_LENGTH) {
+        const deep = text.originAt(pos);
         this.sink.error(
-          text.originAt(pos),
-          `parameter $${use.name} does not stop expanding (it refers to itself?)`,
+          deep.via?.[0]?.use ?? deep,
+          `parameter $${deep.via?.[0]?.name ?? use.name} does not stop expanding (${MAX_EXPANSIONS_PER_LINE} expansions on one line: does it refer to itself?)`,
         );
         return { text: MappedText.empty(), following: [] };
       }
