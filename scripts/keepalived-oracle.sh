@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Regenerates keepalived's own verdicts on the config fixtures in test/fixtures/keepalived/oracle/,
+# so the unit tests compare chaos's reader with keepalived 2.2.7 without needing keepalived.
+#
+# For each NAME.conf: NAME.verdict.txt, keepalived -t's exit code and what it printed (absolute
+# paths made relative to the fixture directory). For each NAME.conf with a "! dump" line:
+# NAME.dump.txt, the "VRRP Topology" part of the configuration dump (-d) of the VRRP process,
+# run for two seconds and then stopped. A "! config-id: ID" line passes -i ID.
+#
+# Everything runs in a private network namespace (unshare -n) holding only veth pairs named
+# eth0, eth1 and eth9 (the interfaces the fixtures use): no packet leaves the machine.
+# Needs root, unshare(1), ip(8) and keepalived 2.2.7 (Debian: apt-get install keepalived; do not
+# enable its service). Usage: sudo scripts/keepalived-oracle.sh
+set -euo pipefail
+
+dir="$(cd "$(dirname "$0")/../test/fixtures/keepalived/oracle" && pwd)"
+version="$(keepalived --version 2>&1 | head -1)"
+case "$version" in
+  *v2.2.7*) ;;
+  *) echo "keepalived 2.2.7 needed, found: $version" >&2; exit 1 ;;
+esac
+
+links='for i in eth0 eth1 eth9; do ip link add $i type veth peer name $i-peer; ip link set $i up; ip link set $i-peer up; done; ip addr add 10.9.0.1/24 dev eth0'
+run_dir="$(mktemp -d)"
+trap 'rm -rf "$run_dir"' EXIT
+
+relative() { sed -e "s#$dir/##g" -e 's/^[A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* [0-9]*: //'; }
+
+for conf in "$dir"/*.conf; do
+  name="$(basename "$conf" .conf)"
+  id="$(sed -n 's/^! config-id: //p' "$conf")"
+  args=(-l -n -f "$conf")
+  [ -n "$id" ] && args+=(-i "$id")
+  set +e
+  out="$(cd "$dir" && unshare -n sh -c "$links; keepalived -t ${args[*]}" 2>&1)"
+  rc=$?
+  set -e
+  { echo "exit $rc"; printf '%s\n' "$out" | relative | grep -v '^$' || true; } > "$dir/$name.verdict.txt"
+  echo "$name: keepalived -t exit $rc"
+
+  grep -q '^! dump' "$conf" || continue
+  # The VRRP process only (-P), in the foreground (-n), stopped by timeout after 2 s.
+  (cd "$dir" && unshare -n sh -c "$links; timeout -s TERM 2 keepalived -P -d -D ${args[*]} \
+      -p $run_dir/k.pid -r $run_dir/v.pid" > "$run_dir/dump.txt" 2>&1) || true
+  relative < "$run_dir/dump.txt" \
+    | sed -n '/------< VRRP Topology >------/,/------< /p' | sed '$d' > "$dir/$name.dump.txt"
+  echo "$name: dump, $(wc -l < "$dir/$name.dump.txt") lines"
+done
+
+# Only our own runs are checked (they name a fixture); other keepalived processes are not ours.
+if pgrep -f "keepalived.*$dir" > /dev/null; then
+  echo "a keepalived run of ours is still running: $(pgrep -a -f "keepalived.*$dir")" >&2
+  exit 1
+fi
