@@ -96,7 +96,11 @@ describe('keepalived -t and chaos agree on every oracle fixture', () => {
     const v = verdict(name);
     const id = configId(file);
     const result = loadKeepalivedConf(file, fsSource(), id === undefined ? {} : { configId: id });
-    if (v.exit === 0) {
+    if (/^! chaos-stricter:/m.test(fs.readFileSync(file, 'utf8'))) {
+      // A divergence docs/keepalived.md owns up to: keepalived accepts, chaos does not.
+      expect(v.exit).toBe(0);
+      expect(result.errors.length).toBeGreaterThan(0);
+    } else if (v.exit === 0) {
       expect(v.messages).toEqual([]);
       expect(result.errors).toEqual([]);
     } else {
