@@ -4,8 +4,8 @@
 #
 # For each NAME.conf: NAME.verdict.txt, keepalived -t's exit code and what it printed (absolute
 # paths made relative to the fixture directory). For each NAME.conf with a "! dump" line:
-# NAME.dump.txt, the "VRRP Topology" part of the configuration dump (-d) of the VRRP process,
-# run for two seconds and then stopped. A "! config-id: ID" line passes -i ID.
+# NAME.dump.txt, the router id and the "VRRP Topology" part of the configuration dump (-d) of the VRRP process,
+# run until it has written the dump and then stopped (10 s at most). A "! config-id: ID" line passes -i ID.
 #
 # Everything runs in a private network namespace (unshare -n) holding only veth pairs named
 # eth0, eth1 and eth9 (the interfaces the fixtures use): no packet leaves the machine.
@@ -14,10 +14,10 @@
 set -euo pipefail
 
 dir="$(cd "$(dirname "$0")/../test/fixtures/keepalived/oracle" && pwd)"
-version="$(keepalived --version 2>&1 | head -1)"
+version="$(keepalived --version 2>&1 || true)"
 case "$version" in
   *v2.2.7*) ;;
-  *) echo "keepalived 2.2.7 needed, found: $version" >&2; exit 1 ;;
+  *) echo "keepalived 2.2.7 needed, found: ${version%%$'\n'*}" >&2; exit 1 ;;
 esac
 
 links='for i in eth0 eth1 eth9; do ip link add $i type veth peer name $i-peer; ip link set $i up; ip link set $i-peer up; done; ip addr add 10.9.0.1/24 dev eth0'
@@ -39,11 +39,21 @@ for conf in "$dir"/*.conf; do
   echo "$name: keepalived -t exit $rc"
 
   grep -q '^! dump' "$conf" || continue
-  # The VRRP process only (-P), in the foreground (-n), stopped by timeout after 2 s.
-  (cd "$dir" && unshare -n sh -c "$links; timeout -s TERM 2 keepalived -P -d -D ${args[*]} \
-      -p $run_dir/k.pid -r $run_dir/v.pid" > "$run_dir/dump.txt" 2>&1) || true
-  relative < "$run_dir/dump.txt" \
-    | sed -n '/------< VRRP Topology >------/,/------< /p' | sed '$d' > "$dir/$name.dump.txt"
+  # The VRRP process only (-P), in the foreground (-n), stopped once its dump is complete
+  # (the Interfaces section follows the VRRP Topology one) or after 10 s.
+  dump="$run_dir/dump.txt"
+  (cd "$dir" && unshare -n sh -c "$links; keepalived -P -d -D ${args[*]} \
+      -p $run_dir/k.pid -r $run_dir/v.pid > $dump 2>&1 & pid=\$!; \
+      for i in \$(seq 50); do grep -q '< Interfaces >' $dump && break; sleep 0.2; done; \
+      kill -TERM \$pid; wait \$pid") || true
+  # The router id (keepalived's default is the host name: written as "(host name)") and the
+  # VRRP Topology section (without other processes' log lines, such as "Startup complete").
+  # (awk reads to the end: an early exit would break the pipe under pipefail.)
+  relative < "$dump" | awk '/^ Router ID = / && !seen { print; seen = 1 }' \
+    | sed "s/ = $(hostname)\$/ = (host name)/" > "$dir/$name.dump.txt"
+  relative < "$dump" \
+    | sed -n '/------< VRRP Topology >------/,/------< /p' | sed '$d' \
+    | awk '/^( |------< )/' >> "$dir/$name.dump.txt"
   echo "$name: dump, $(wc -l < "$dir/$name.dump.txt") lines"
 done
 

@@ -221,6 +221,11 @@ export class ConfigPreprocessor {
       const [first = MappedText.empty(), ...rest] = def.builtin
         ? [MappedText.at(def.builtin(use), at)]
         : def.lines;
+      if (use.params !== undefined && use.end < text.length)
+        this.sink.warn(
+          at,
+          `keepalived 2.2.7 garbles the text after \${${use.name} ${use.params}} on a line (it moves only part of the line up); put it last on its line`,
+        );
       const value = first.expandedAt(use.name, at);
       following = [...rest.map((l) => l.expandedAt(use.name, at)), ...following];
       text = text.splice(pos, use.end, value);

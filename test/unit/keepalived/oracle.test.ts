@@ -76,6 +76,12 @@ function parseDump(text: string): DumpedInstance[] {
   return instances;
 }
 
+/** keepalived's dump names for auth_type. */
+const AUTH_NAMES = { PASS: 'SIMPLE_PASSWORD', AH: 'IPSEC_AH' } as const;
+
+/** The dump's ` Router ID = X` line (the script writes a host-name default as "(host name)"). */
+const dumpedRouterId = (text: string): string | undefined => /^ Router ID = (.*)$/m.exec(text)?.[1];
+
 async function checkJson(file: string, id: string | undefined): Promise<KeepalivedConfig> {
   const io = memoryIO();
   const code = await runCli(['conf', 'check', '--json', file, ...(id ? ['-i', id] : [])], io);
@@ -124,7 +130,9 @@ describe("keepalived's configuration dump matches chaos conf check --json", () =
   test.each(dumps)('%s', async (name) => {
     const file = path.join(DIR, `${name}.conf`);
     const config = await checkJson(file, configId(file));
-    const dumped = parseDump(fs.readFileSync(path.join(DIR, `${name}.dump.txt`), 'utf8'));
+    const text = fs.readFileSync(path.join(DIR, `${name}.dump.txt`), 'utf8');
+    const dumped = parseDump(text);
+    expect(dumpedRouterId(text)).toBe(config.globalDefs.routerId ?? '(host name)');
     expect(config.instances.map((i) => i.name)).toEqual(dumped.map((d) => d.name));
     config.instances.forEach((inst, i) => {
       const d = dumped[i];
@@ -150,7 +158,7 @@ describe("keepalived's configuration dump matches chaos conf check --json", () =
         priority: String(inst.priority),
         advert: `${inst.advertIntervalMs / 1000} sec`,
         preempt: inst.preempt ? 'enabled' : 'disabled',
-        auth: inst.auth ? inst.auth.type : 'none',
+        auth: inst.auth ? AUTH_NAMES[inst.auth.type] : 'none',
         src: inst.unicastSrcIp,
         vips: inst.vips.map(
           (v) => `${v.address}/${v.prefixLength} dev ${v.device ?? inst.interface} scope global`,

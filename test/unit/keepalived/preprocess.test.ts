@@ -88,6 +88,15 @@ describe('parameters', () => {
     expect(result.config.instances.map((i) => i.name)).toContain('VI_1');
   });
 
+  test('${_RANDOM MIN MAX} before more text: expanded, with a warning about keepalived', () => {
+    const result = tokenize('vrrp_instance VI_${_RANDOM 7 7} {', 'k.conf');
+    expect(result.tokens.map((t) => t.text)).toEqual(['vrrp_instance', 'VI_7', '{']);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      'k.conf:1:18: warning: keepalived 2.2.7 garbles the text after ${_RANDOM 7 7} on a line (it moves only part of the line up); put it last on its line',
+    ]);
+    expect(tokenize('virtual_router_id ${_RANDOM 12 12}', 'k.conf').diagnostics).toEqual([]);
+  });
+
   test('a definition that refers to itself is stopped and reported', () => {
     expect(messages('$A=a$A\nk $A')).toEqual([
       'k.conf:2:3: parameter $A does not stop expanding (1000 expansions on one line: does it refer to itself?)',
