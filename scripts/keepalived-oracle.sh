@@ -41,7 +41,7 @@ for conf in "$dir"/*.conf; do
   grep -q '^! dump' "$conf" || continue
   # The VRRP process only (-P), in the foreground (-n), stopped once its dump is complete
   # (the Interfaces section follows the VRRP Topology one) or after 10 s.
-  dump="$run_dir/dump.txt"
+  dump="$run_dir/$name.dump"
   (cd "$dir" && unshare -n sh -c "$links; keepalived -P -d -D ${args[*]} \
       -p $run_dir/k.pid -r $run_dir/v.pid > $dump 2>&1 & pid=\$!; \
       for i in \$(seq 50); do grep -q '< Interfaces >' $dump && break; sleep 0.2; done; \

@@ -161,7 +161,9 @@ describe("keepalived's configuration dump matches chaos conf check --json", () =
         auth: inst.auth ? AUTH_NAMES[inst.auth.type] : 'none',
         src: inst.unicastSrcIp,
         vips: inst.vips.map(
-          (v) => `${v.address}/${v.prefixLength} dev ${v.device ?? inst.interface} scope global`,
+          // keepalived leaves out a /32 prefix.
+          (v) =>
+            `${v.address}${v.prefixLength === 32 ? '' : `/${v.prefixLength}`} dev ${v.device ?? inst.interface} scope global`,
         ),
         peers: inst.unicastPeers.map((p) => `${p} min_ttl 0 max_ttl 255`),
       });
