@@ -13,7 +13,9 @@
  * mistyped file name is almost always a mistake. The variants make more an error, as keepalived's
  * include_check bits do: `includem` a missing file, `includew` also a glob matching nothing,
  * `includeb` a missing file of a brace expansion (`{a,b}.conf`), `includea` all of them;
- * `includer` makes none (a missing file is a warning). keepalived does not detect include cycles (it
+ * `includer` makes none (a missing file is a warning). `include_check` in global_defs adds checks
+ * for the includes after it (include-check.ts); the keyword stays in the token stream, where
+ * global_defs accepts it. keepalived does not detect include cycles (it
  * recurses until it runs out of file descriptors); we report them.
  */
 import path from 'node:path';
@@ -21,6 +23,8 @@ import { InputError } from '../errors';
 import type { Diagnostic } from '../errors';
 import { DiagnosticSink } from './diagnostics';
 import { expandBraces, hasGlobMagic } from './glob';
+import { NO_CHECKS, applyIncludeCheck, unionChecks } from './include-check';
+import type { IncludeChecks } from './include-check';
 import { splitLine } from './lexer';
 import type { Token } from './lexer';
 import { ConfigPreprocessor } from './preprocess';
@@ -60,10 +64,14 @@ export function tokensFromText(
 ): LoadedTokens {
   const sink = new DiagnosticSink();
   const tokens: Token[] = [];
-  const state: IncludeState = { source, sink, files: [file], stack: [file] };
+  const state: IncludeState = { source, sink, files: [file], stack: [file], checks: NO_CHECKS };
   let lineId = 0;
   state.reader = new ConfigPreprocessor(options, sink, {
-    line: (line) => tokens.push(...splitLine(line, ++lineId, sink)),
+    line: (line) => {
+      const words = splitLine(line, ++lineId, sink);
+      if (words[0]?.text === 'include_check' && !words[0].quoted) includeCheck(words, state);
+      tokens.push(...words);
+    },
     include: (directive) => includeFiles(directive, state),
   });
   state.reader.readFile(text, file);
@@ -77,16 +85,19 @@ interface IncludeState {
   /** The files being read, outermost first. */
   stack: string[];
   reader?: ConfigPreprocessor;
+  /** The `include_check` setting in force. */
+  checks: IncludeChecks;
 }
 
 /** What each variant makes an error (keepalived's include_check bits, parser.h). */
-const CHECKS: Record<IncludeVariant, { match: boolean; wildcard: boolean; brace: boolean }> = {
-  include: { match: true, wildcard: false, brace: false }, // chaos: a missing literal file is an error
-  includer: { match: false, wildcard: false, brace: false },
-  includem: { match: true, wildcard: false, brace: false },
-  includew: { match: true, wildcard: true, brace: false },
-  includeb: { match: false, wildcard: false, brace: true },
-  includea: { match: true, wildcard: true, brace: true },
+const CHECKS: Record<IncludeVariant, IncludeChecks> = {
+  // chaos: a missing literal file is an error even for a plain include.
+  include: { read: false, match: true, wildcard: false, brace: false },
+  includer: { read: true, match: false, wildcard: false, brace: false },
+  includem: { read: true, match: true, wildcard: false, brace: false },
+  includew: { read: true, match: true, wildcard: true, brace: false },
+  includeb: { read: true, match: false, wildcard: false, brace: true },
+  includea: { read: true, match: true, wildcard: true, brace: true },
 };
 
 function includeFiles(directive: IncludeDirective, state: IncludeState): void {
@@ -106,7 +117,7 @@ function includeFiles(directive: IncludeDirective, state: IncludeState): void {
     if (source.readFile(target) === undefined) missing.push(target);
     else targets.push(target);
   }
-  const checks = CHECKS[variant];
+  const checks = unionChecks(CHECKS[variant], state.checks);
   const report = (isError: boolean, message: string): void => {
     if (isError) sink.error(at, message);
     else sink.warn(at, message);
@@ -121,6 +132,19 @@ function includeFiles(directive: IncludeDirective, state: IncludeState): void {
     );
   }
   for (const target of targets) readIncluded(target, directive, state);
+}
+
+/** `include_check ...` takes effect for the includes after it, as keepalived reads it. */
+function includeCheck(words: readonly Token[], state: IncludeState): void {
+  const [keyword, ...args] = words;
+  const { checks, ignored } = applyIncludeCheck(
+    state.checks,
+    args.map((t) => t.text),
+  );
+  state.checks = checks;
+  // keepalived -t fails on these (CONFIG_GENERAL_ERROR), though it goes on without the word.
+  if (keyword)
+    for (const message of ignored) state.sink.error(keyword, `include_check: ${message}`);
 }
 
 function quoteHint(pattern: string): string {
@@ -145,7 +169,9 @@ function readIncluded(target: string, directive: IncludeDirective, state: Includ
   if (text === undefined) return;
   if (!state.files.includes(target)) state.files.push(target);
   stack.push(target);
+  const saved = state.checks;
   state.reader?.readFile(text, target);
+  state.checks = saved;
   stack.pop();
 }
 function resolvePath(pattern: string, baseDir: string): string {

@@ -334,6 +334,46 @@ describe('include variants', () => {
     expect(main(line)).toEqual(expected);
   });
 
+  test('include_check makes errors of the includes after it, in that file and below', () => {
+    const files = {
+      '/k/main.conf': [
+        'include early-*.conf',
+        'global_defs {',
+        '    include_check',
+        '}',
+        'include none-*.conf',
+        'include sub/inner.conf',
+        'include after-*.conf',
+      ].join('\n'),
+      '/k/sub/inner.conf':
+        'global_defs {\n    include_check -wildcard_match\n}\ninclude x-*.conf\n',
+    };
+    const found = parseKeepalivedConf(files['/k/main.conf'], '/k/main.conf', memorySource(files));
+    expect(found.diagnostics.map(formatDiagnostic)).toEqual([
+      '/k/main.conf:1:1: warning: include early-*.conf: no files match (nothing included)',
+      '/k/main.conf:5:1: include none-*.conf: no files match (nothing included)',
+      '/k/main.conf:7:1: include after-*.conf: no files match (nothing included)',
+      '/k/sub/inner.conf:4:1: warning: include x-*.conf: no files match (nothing included)',
+    ]);
+  });
+
+  test.each<[string, string[]]>([
+    ['include_check match +brace_match', []],
+    [
+      'include_check read readable',
+      ["k.conf:1:1: include_check: duplicate include_check 'readable' (ignored)"],
+    ],
+    [
+      'include_check +matches',
+      ["k.conf:1:1: include_check: unknown include_check type 'matches' (ignored)"],
+    ],
+  ])('%s', (line, expected) => {
+    expect(tokenize(line, 'k.conf').diagnostics).toEqual([]);
+    expect(messages(`global_defs {\n${line}\n}`).map((m) => m.replace(':2:1:', ':1:1:'))).toEqual(
+      expected,
+    );
+  });
+
   test('definitions carry into the included file', () => {
     const result = parseKeepalivedConf(
       '$SUB=parts\ninclude ${SUB}/a.conf\n',
