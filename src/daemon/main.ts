@@ -11,7 +11,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { ChaosError, InputError, ValidationError, formatDiagnostic } from '../errors';
 import { assertValidKeepalivedConf, loadKeepalivedConf } from '../keepalived';
-import { fsSource } from '../keepalived/fs-source';
+import { fsSource, hostPreprocessOptions } from '../keepalived/fs-source';
 import type { KeepalivedConfig } from '../keepalived';
 import type { InstanceConfig } from '../vrrp/config';
 import { ArpingGarp } from './arping-garp';
@@ -41,6 +41,7 @@ interface Options {
   stateFile: string;
   statsFile: string;
   quiet?: boolean;
+  configId?: string;
 }
 
 /** The first IPv4 address of `iface` that is not one of the VIPs. */
@@ -74,14 +75,18 @@ function parseOptions(argv: string[]): Options {
       '/run/chaos-vrrpd/stats.json',
     )
     .option('-q, --quiet', 'do not echo events to stdout')
+    .option(
+      '-i, --config-id <id>',
+      'which @ID lines of the config apply, as keepalived -i (default: the hostname up to its first dot)',
+    )
     .exitOverride();
   program.parse(argv, { from: 'user' });
   return program.opts<Options>();
 }
 
 /** The config file, its warnings written to stderr; one instance at least. */
-function loadConfig(file: string): KeepalivedConfig {
-  const parsed = loadKeepalivedConf(file, fsSource());
+function loadConfig(file: string, configId: string | undefined): KeepalivedConfig {
+  const parsed = loadKeepalivedConf(file, fsSource(), hostPreprocessOptions(configId));
   for (const w of parsed.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
   const conf = assertValidKeepalivedConf(parsed);
   if (conf.instances.length === 0)
@@ -268,7 +273,7 @@ function untilSignal(
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
-  const conf = loadConfig(opts.config);
+  const conf = loadConfig(opts.config, opts.configId);
 
   const scheduler = new SystemScheduler();
   const log = new JsonlEventLog(

@@ -40,9 +40,9 @@ export function floodKinds(kind: FloodKind, c: InstanceConfig): MalformedKind[] 
 export function labInstance(lab: FaultLab, vrid: number): InstanceConfig | undefined {
   for (const node of lab.nodes) {
     if (node.role !== 'web' || node.configText === undefined) continue;
-    const found = parseKeepalivedConf(node.configText).config.instances.find(
-      (i) => i.vrid === vrid,
-    );
+    const found = parseKeepalivedConf(node.configText, undefined, undefined, {
+      configId: node.name,
+    }).config.instances.find((i) => i.vrid === vrid);
     if (found) return found;
   }
   return undefined;

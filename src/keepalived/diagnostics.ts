@@ -7,16 +7,44 @@ export interface Position {
   col: number;
 }
 
+/** A place that may have come out of parameter expansion (a Token is one). */
+export interface Place extends Position {
+  via?: readonly { name: string; use: Position }[];
+  definedAt?: Position;
+}
+
+const where = (p: Position): string => `${p.file}:${p.line}:${p.col}`;
+
+/**
+ * ` (from $IFACE at k.conf:9:15, defined at k.conf:1:8)` for a place inside an expanded
+ * parameter (nested expansions listed outermost first); '' for text as written.
+ */
+export function expansionNote(at: Place): string {
+  if (!at.via || at.via.length === 0) return '';
+  const uses = at.via.map((v) => `$${v.name} at ${where(v.use)}`).join(', in ');
+  const last = at.via[at.via.length - 1]?.use;
+  const defined =
+    at.definedAt && last && where(at.definedAt) !== where(last)
+      ? `, defined at ${where(at.definedAt)}`
+      : '';
+  return ` (from ${uses}${defined})`;
+}
+
 /** Collects problems; the parser never stops at the first one. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
 
-  error(at: Position, message: string): void {
-    this.items.push({ file: at.file, line: at.line, col: at.col, message, severity: 'error' });
+  error(at: Place, message: string): void {
+    this.push(at, message, 'error');
   }
 
-  warn(at: Position, message: string): void {
-    this.items.push({ file: at.file, line: at.line, col: at.col, message, severity: 'warning' });
+  warn(at: Place, message: string): void {
+    this.push(at, message, 'warning');
+  }
+
+  private push(at: Place, message: string, severity: Diagnostic['severity']): void {
+    const text = message + expansionNote(at);
+    this.items.push({ file: at.file, line: at.line, col: at.col, message: text, severity });
   }
 
   addAll(diagnostics: readonly Diagnostic[]): void {

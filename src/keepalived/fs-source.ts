@@ -4,8 +4,10 @@
  * reads as "no file".
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { expandGlob } from './glob';
 import type { DirEntry } from './glob';
+import type { PreprocessOptions } from './preprocess';
 import type { ConfigSource } from './source';
 
 function listDir(dir: string): DirEntry[] | undefined {
@@ -39,5 +41,16 @@ export function fsSource(): ConfigSource {
       }
     },
     glob: (pattern, baseDir) => expandGlob(pattern, baseDir, listDir),
+  };
+}
+
+/**
+ * The reader's options on this host, as keepalived's: the config id (`-i`) defaults to the node
+ * name up to its first dot (keepalived main.c), and `${_RANDOM}` is random.
+ */
+export function hostPreprocessOptions(configId?: string): PreprocessOptions {
+  return {
+    configId: configId ?? os.hostname().split('.')[0] ?? '',
+    random: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
   };
 }

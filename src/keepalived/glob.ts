@@ -1,8 +1,8 @@
 /**
  * The part of glob(3) that keepalived's `include` relies on: `*`, `?` and `[...]` in any path
  * segment, matches sorted, directories left out (keepalived globs with GLOB_MARK and skips names
- * ending in `/`). Brace expansion (`{a,b}`) is not supported: keepalived's lexer splits a line at
- * `{` anyway. Pure: directory listings come from the `listDir` the caller gives.
+ * ending in `/`), and csh brace expansion (`{a,b}`, nested, as GLOB_BRACE) done first by
+ * `expandBraces`. Pure: directory listings come from the `listDir` the caller gives.
  */
 import path from 'node:path';
 
@@ -13,6 +13,43 @@ export interface DirEntry {
 
 /** Entries of a directory, or undefined when it is not a readable directory. */
 export type ListDir = (dir: string) => readonly DirEntry[] | undefined;
+
+/**
+ * `a{b,c{d,e}}f` -> [abf, acdf, acef], in order, as glob(3) with GLOB_BRACE. A brace without a
+ * matching close, or `{}`, is literal. A backslash escapes the character after it.
+ */
+export function expandBraces(pattern: string): string[] {
+  const open = findUnescaped(pattern, '{', 0);
+  if (open === -1) return [pattern];
+  let depth = 0;
+  const commas: number[] = [];
+  for (let i = open; i < pattern.length; i++) {
+    const ch = pattern.charAt(i);
+    if (ch === '\\') i++;
+    else if (ch === '{') depth++;
+    else if (ch === ',' && depth === 1) commas.push(i);
+    else if (ch === '}' && --depth === 0) {
+      if (i === open + 1) break; // `{}` is literal
+      const head = pattern.slice(0, open);
+      const tail = pattern.slice(i + 1);
+      const cuts = [open, ...commas, i];
+      return cuts
+        .slice(1)
+        .flatMap((cut, k) =>
+          expandBraces(`${head}${pattern.slice((cuts[k] ?? open) + 1, cut)}${tail}`),
+        );
+    }
+  }
+  return [pattern];
+}
+
+function findUnescaped(s: string, ch: string, from: number): number {
+  for (let i = from; i < s.length; i++) {
+    if (s.charAt(i) === '\\') i++;
+    else if (s.charAt(i) === ch) return i;
+  }
+  return -1;
+}
 
 /** true when the string holds a glob metacharacter. */
 export function hasGlobMagic(pattern: string): boolean {

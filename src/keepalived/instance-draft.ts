@@ -52,6 +52,8 @@ export interface InstanceScope {
   scriptsSoFar: ReadonlyMap<string, VrrpScriptConfig>;
   /** Every vrrp_script in the config, for the "defined after the instance" hint. */
   allScripts: ReadonlyMap<string, Token>;
+  /** Scripts read so far that keepalived dropped as invalid (no `script`), by name. */
+  invalidScripts: ReadonlyMap<string, Token>;
   /** garp defaults are copied from global_defs when the instance is allocated. */
   globals: GlobalDefs;
 }

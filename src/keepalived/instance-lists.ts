@@ -4,7 +4,7 @@
  */
 import type { Token } from './lexer';
 import type { NodeReader } from './node-reader';
-import type { Ctx } from './instance-draft';
+import type { Ctx, InstanceScope } from './instance-draft';
 import type { ConfNode } from './tree';
 import { isIpv4, looksIpv6, readInt } from './values';
 
@@ -37,17 +37,22 @@ function trackWeight(keyword: string, token: Token, r: NodeReader): number | und
   return read.value;
 }
 
+/** Why a tracked script is not there: invalid (dropped), defined later, or unknown. */
+function missingScriptMessage(name: string, scope: InstanceScope): string {
+  const invalid = scope.invalidScripts.get(name);
+  if (invalid)
+    return `track_script: vrrp_script '${name}' (line ${invalid.line}) is invalid (it has no script), so keepalived drops it`;
+  const later = scope.allScripts.get(name);
+  return later
+    ? `track_script: vrrp_script '${name}' is defined after this instance (line ${later.line}); keepalived needs it defined before`
+    : `track_script: unknown vrrp_script '${name}'`;
+}
+
 export function trackScriptItem(item: ConfNode, { d, r, scope }: Ctx): void {
   const name = item.name.text;
   const script = scope.scriptsSoFar.get(name);
   if (!script) {
-    const later = scope.allScripts.get(name);
-    r.sink.error(
-      item.name,
-      later
-        ? `track_script: vrrp_script '${name}' is defined after this instance (line ${later.line}); keepalived needs it defined before`
-        : `track_script: unknown vrrp_script '${name}'`,
-    );
+    r.sink.error(item.name, missingScriptMessage(name, scope));
     return;
   }
   if (d.trackScripts.some((t) => t.name === name)) {

@@ -41,7 +41,7 @@ export const KNOWN_GLOBAL = words(`
   lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force rs_init_notifies
   no_checker_emails vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_startup_delay
   log_unknown_vrids vmac_prefix vmac_addr_prefix umask random_seed reload_check_config
-  reload_time_file reload_repeat reload_file include_check config_save_dir tmp_config_directory
+  reload_time_file reload_repeat reload_file config_save_dir tmp_config_directory
   data_use_instance
 `);
 

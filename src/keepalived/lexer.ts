@@ -1,23 +1,27 @@
 /**
- * The keepalived.conf lexer, following keepalived 2.2.7 `lib/parser.c` (`decomment()`,
- * `read_line()`, `alloc_strvec_r()`):
+ * keepalived.conf words, as keepalived 2.2.7's `alloc_strvec_r()` splits a line that its line
+ * reader (preprocess.ts: comments, `@id`, parameters, `~SEQ`, includes, braces) has produced:
  *
- * - `!` and `#` start a comment that runs to the end of the line, anywhere outside a quoted
- *   string, even in the middle of a word (`foo#bar` is the word `foo`). `\#` and `\!` are a
- *   literal `#` / `!`.
- * - A double-quoted string is one word without its quotes and may hold spaces, braces, `#`.
- *   A quote also ends the word before it (`a"b c"` is `a`, `b c`). Single quotes are ordinary
- *   characters here (keepalived only honours them when it re-splits a script command line).
- * - `{` and `}` are tokens of their own wherever they appear outside quotes: keepalived splits the
- *   line at each brace, so `virtual_ipaddress { 1.2.3.4 }` and `1.2.3.4}` both work.
- * - A line whose first word is `include` (and that holds no brace) is an include directive; it is
- *   returned as one `include` token carrying the path, which `include.ts` resolves.
+ * - Words are separated by blanks. A double-quoted string is one word without its quotes and may
+ *   hold spaces, braces, `#`; a quote also ends the word before it (`a"b c"` is `a`, `b c`).
+ *   Single quotes are ordinary characters (keepalived only honours them when it re-splits a
+ *   script command line).
+ * - `{` and `}` reach here as lines of their own (the reader splits a line at each brace outside
+ *   quotes), so `virtual_ipaddress { 1.2.3.4 }` and `1.2.3.4}` both work.
+ * - Every token carries the place its first character was written and the logical line it is on
+ *   (`lineId`): two copies of one `~SEQ` line are two statements though they share a line number.
+ *   A token made from an expanded parameter is placed at the `$NAME` use and carries the
+ *   expansions (`via`) and where the value was written (`definedAt`), for messages.
  *
  * Pure: text in, tokens and diagnostics out.
  */
 import type { Diagnostic } from '../errors';
 import { DiagnosticSink } from './diagnostics';
 import type { Position } from './diagnostics';
+import { isBlank } from './mapped-text';
+import type { Expansion, MappedText } from './mapped-text';
+import { ConfigPreprocessor } from './preprocess';
+import type { PreprocessOptions } from './preprocess';
 
 export type TokenKind = 'word' | 'open' | 'close' | 'include';
 
@@ -27,6 +31,12 @@ export interface Token extends Position {
   text: string;
   /** The word was written in double quotes. */
   quoted: boolean;
+  /** The logical line the token is on; words of one statement share it. */
+  lineId: number;
+  /** The parameter expansions (outermost first) that produced (part of) this token. */
+  via?: readonly Expansion[];
+  /** Where the expanded text was written (in a definition, or the `~SEQ` line). */
+  definedAt?: Position;
 }
 
 export interface LexResult {
@@ -34,92 +44,73 @@ export interface LexResult {
   diagnostics: Diagnostic[];
 }
 
-const WHITE_SPACE = new Set([' ', '\t', '\f', '\v', '\r']);
-
-export function tokenize(text: string, file: string): LexResult {
+/** Tokenize one file's text; include directives stay include tokens (include.ts resolves them). */
+export function tokenize(text: string, file: string, options: PreprocessOptions = {}): LexResult {
   const sink = new DiagnosticSink();
   const tokens: Token[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const lineTokens = lexLine(raw, file, index + 1, sink);
-    tokens.push(...includeDirective(lineTokens, sink));
+  let lineId = 0;
+  const reader = new ConfigPreprocessor(options, sink, {
+    line: (line) => tokens.push(...splitLine(line, ++lineId, sink)),
+    include: (d) =>
+      tokens.push({ ...d.at, kind: 'include', text: d.path, quoted: false, lineId: ++lineId }),
   });
+  reader.readFile(text, file);
   return { tokens, diagnostics: sink.items };
 }
 
-/** Turn `include PATH` into one include token; leave every other line as it is. */
-function includeDirective(lineTokens: Token[], sink: DiagnosticSink): Token[] {
-  const first = lineTokens[0];
-  if (!first || first.kind !== 'word' || first.quoted || first.text !== 'include')
-    return lineTokens;
-  if (lineTokens.some((t) => t.kind !== 'word')) return lineTokens;
-  const path = lineTokens[1];
-  if (lineTokens.length !== 2 || !path) {
-    sink.error(first, `include needs exactly one path, got ${lineTokens.length - 1}`);
-    return [];
+/** One logical line from the reader as tokens. */
+export function splitLine(line: MappedText, lineId: number, sink: DiagnosticSink): Token[] {
+  const s = line.text;
+  if (s === '{' || s === '}')
+    return [tokenOf(line, 0, 1, s === '{' ? 'open' : 'close', s, false, lineId)];
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (isBlank(s.charAt(i))) {
+      i++;
+      continue;
+    }
+    if (s.charAt(i) === '"') {
+      const close = s.indexOf('"', i + 1);
+      const end = close === -1 ? s.length : close;
+      if (close === -1)
+        sink.error(line.originAt(i), 'unterminated quoted string (missing closing ")');
+      tokens.push(tokenOf(line, i, end + 1, 'word', s.slice(i + 1, end), true, lineId));
+      i = end + 1;
+      continue;
+    }
+    let end = i;
+    while (end < s.length && !isBlank(s.charAt(end)) && s.charAt(end) !== '"') end++;
+    tokens.push(tokenOf(line, i, end, 'word', s.slice(i, end), false, lineId));
+    i = end;
   }
-  return [{ ...first, kind: 'include', text: path.text, quoted: path.quoted }];
+  return tokens;
 }
 
-function lexLine(raw: string, file: string, line: number, sink: DiagnosticSink): Token[] {
-  const tokens: Token[] = [];
-  let word: { col: number; text: string } | null = null;
-  const flush = (): void => {
-    if (word)
-      tokens.push({ kind: 'word', text: word.text, file, line, col: word.col, quoted: false });
-    word = null;
+function tokenOf(
+  line: MappedText,
+  start: number,
+  end: number,
+  kind: TokenKind,
+  text: string,
+  quoted: boolean,
+  lineId: number,
+): Token {
+  const first = line.originAt(start);
+  const place = first.via?.[0]?.use ?? first;
+  const token: Token = {
+    kind,
+    text,
+    quoted,
+    lineId,
+    file: place.file,
+    line: place.line,
+    col: place.col,
   };
-  const append = (ch: string, index: number): void => {
-    if (word) word.text += ch;
-    else word = { col: index + 1, text: ch };
-  };
-
-  let i = 0;
-  while (i < raw.length) {
-    const ch = raw.charAt(i);
-    const next = raw.charAt(i + 1);
-    if (WHITE_SPACE.has(ch)) {
-      flush();
-      i++;
-    } else if (ch === '#' || ch === '!') {
-      break; // comment to the end of the line
-    } else if (ch === '\\' && (next === '#' || next === '!')) {
-      append(next, i);
-      i += 2;
-    } else if (ch === '"') {
-      flush();
-      const close = raw.indexOf('"', i + 1);
-      if (close === -1) {
-        sink.error({ file, line, col: i + 1 }, 'unterminated quoted string (missing closing ")');
-        tokens.push({ kind: 'word', text: raw.slice(i + 1), file, line, col: i + 1, quoted: true });
-        i = raw.length;
-      } else {
-        tokens.push({
-          kind: 'word',
-          text: raw.slice(i + 1, close),
-          file,
-          line,
-          col: i + 1,
-          quoted: true,
-        });
-        i = close + 1;
-      }
-    } else if (ch === '{' || ch === '}') {
-      flush();
-      tokens.push({
-        kind: ch === '{' ? 'open' : 'close',
-        text: ch,
-        file,
-        line,
-        col: i + 1,
-        quoted: false,
-      });
-      i++;
-    } else {
-      append(ch, i);
-      i++;
-    }
+  const expanded = line.at.slice(start, Math.max(end, start + 1)).find((o) => o.via?.length);
+  if (expanded?.via) {
+    token.via = expanded.via;
+    token.definedAt = { file: expanded.file, line: expanded.line, col: expanded.col };
   }
-  flush();
-  return tokens;
+  return token;
 }

@@ -39,6 +39,7 @@ interface RootCtx {
   globals: GlobalDefs;
   scripts: Map<string, VrrpScriptConfig>;
   allScripts: ReadonlyMap<string, Token>;
+  invalidScripts: Map<string, Token>;
   drafts: InstanceDraft[];
   syncGroups: SyncGroupDraft[];
 }
@@ -105,9 +106,13 @@ const ROOT_HANDLERS: Record<string, Handler<RootCtx>> = {
       r.sink.warn(node.args[0], `global_defs: unexpected '${node.args[0].text}' (ignored)`);
     readGlobalDefs(node, globals, r);
   },
-  vrrp_script: (node, { r, scripts }) => {
+  vrrp_script: (node, { r, scripts, invalidScripts }) => {
     const read = readScript(node, r);
-    if (!read) return;
+    const name = node.args[0];
+    if (!read) {
+      if (name && !scripts.has(name.text)) invalidScripts.set(name.text, name);
+      return;
+    }
     const first = scripts.get(read.name.text);
     if (first) r.sink.error(read.name, `duplicate vrrp_script '${read.name.text}'`);
     else scripts.set(read.name.text, read.script);
@@ -127,6 +132,7 @@ const ROOT_HANDLERS: Record<string, Handler<RootCtx>> = {
       readInstance(name, block, r, {
         scriptsSoFar: ctx.scripts,
         allScripts: ctx.allScripts,
+        invalidScripts: ctx.invalidScripts,
         globals: ctx.globals,
       }),
     );
@@ -174,6 +180,7 @@ export function normaliseConfig(
     globals: defaultGlobals(),
     scripts: new Map(),
     allScripts,
+    invalidScripts: new Map(),
     drafts: [],
     syncGroups: [],
   };

@@ -2,7 +2,8 @@
  * Token stream -> tree of statements. A statement is the words of one logical line: keepalived
  * splits each line at every brace, so `a b { c d }` is the statement `a b`, a block, the statement
  * `c d` inside it. A `{` belongs to the statement just before it, on the same line or the line
- * before (keepalived accepts `{` on a line of its own). Nothing here knows keywords: which
+ * before (keepalived accepts `{` on a line of its own). Words share a statement when they share a
+ * logical line (`lineId`): the copies of a `~SEQ` line are statements of their own.. Nothing here knows keywords: which
  * keywords take blocks is decided by `normalise.ts`.
  */
 import type { Diagnostic } from '../errors';
@@ -45,12 +46,7 @@ export function buildTree(tokens: readonly Token[]): TreeResult {
   for (const token of tokens) {
     const frame = stack[stack.length - 1] ?? root;
     if (token.kind === 'word') {
-      if (
-        current &&
-        prev?.kind === 'word' &&
-        prev.file === token.file &&
-        prev.line === token.line
-      ) {
+      if (current && prev?.kind === 'word' && prev.lineId === token.lineId) {
         current.args.push(token);
       } else {
         current = { name: token, args: [] };

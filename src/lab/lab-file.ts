@@ -199,7 +199,7 @@ function checkRules(
       return;
     }
     const configPath = path.resolve(labDir, node.config);
-    const config = checkConfig(configPath, raw.vip, source, (m) =>
+    const config = checkConfig(configPath, node.name, raw.vip, source, (m) =>
       out.push(at.diag(where('config'), `node ${node.name}: ${m}`)),
     );
     if (config) vrids.push({ vrid: config.vrid, where: where('config'), node: node.name });
@@ -262,13 +262,15 @@ function checkVrids(
 /** The VIP's instance VRID and the config text, or undefined after reporting why not. */
 function checkConfig(
   configPath: string,
+  nodeName: string,
   vip: string,
   source: ConfigSource,
   report: (message: string) => void,
 ): { vrid: number; text: string } | undefined {
   let result;
   try {
-    result = loadKeepalivedConf(configPath, source);
+    // The container's hostname is the node name: keepalived's default config id there.
+    result = loadKeepalivedConf(configPath, source, { configId: nodeName });
   } catch (error) {
     if (error instanceof InputError) {
       report(error.message);

@@ -70,7 +70,7 @@ export function seedLabSpec(
   const configs = seedConfigPaths(rootDir);
   const web = (name: 'server01' | 'server03'): LabNodeSpec => {
     const configPath = configs[name];
-    assertValidKeepalivedConf(loadKeepalivedConf(configPath, source));
+    assertValidKeepalivedConf(loadKeepalivedConf(configPath, source, { configId: name }));
     return {
       name,
       role: 'web',

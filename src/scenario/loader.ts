@@ -158,7 +158,8 @@ function loadWebConfigs(
     let parsedConf;
     if (node.configPath !== undefined) {
       try {
-        parsedConf = loadKeepalivedConf(node.configPath, source);
+        // In the lab a node's hostname is its name: keepalived's default config id (`-i`).
+        parsedConf = loadKeepalivedConf(node.configPath, source, { configId: node.name });
         node.configText = source.readFile(node.configPath) ?? '';
       } catch (error) {
         const written = raw.lab?.nodes?.[node.name]?.config ?? node.configPath;
@@ -172,7 +173,12 @@ function loadWebConfigs(
         continue;
       }
     } else {
-      parsedConf = parseKeepalivedConf(node.configText ?? '', `<seed config of ${node.name}>`);
+      parsedConf = parseKeepalivedConf(
+        node.configText ?? '',
+        `<seed config of ${node.name}>`,
+        undefined,
+        { configId: node.name },
+      );
     }
     result.diagnostics.push(...parsedConf.diagnostics);
     if (parsedConf.errors.length > 0) continue;

@@ -162,4 +162,41 @@ describe('chaos conf check', () => {
     expect(code).toBe(2);
     expect(err).toContain('CONF_NOT_FOUND');
   });
+
+  test('--config-id picks the @ID lines, as keepalived -i', async () => {
+    const file = write(
+      'conditional.conf',
+      [
+        'global_defs {',
+        '    @main   router_id main_router',
+        '    @backup router_id backup_router',
+        '}',
+        '$IFACE=eth7',
+        'vrrp_instance VI_1 {',
+        '    interface $IFACE',
+        '    virtual_router_id 3',
+        '    @main priority 200',
+        '    virtual_ipaddress {',
+        '        10.0.0.3',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const routerOf = async (...args: string[]) => {
+      const { code, out } = await check('--json', file, ...args);
+      expect(code).toBe(0);
+      const config = JSON.parse(out) as {
+        globalDefs: { routerId?: string };
+        instances: { interface: string; priority: number }[];
+      };
+      return [
+        config.globalDefs.routerId,
+        config.instances[0]?.interface,
+        config.instances[0]?.priority,
+      ];
+    };
+    expect(await routerOf('--config-id', 'main')).toEqual(['main_router', 'eth7', 200]);
+    expect(await routerOf('-i', 'backup')).toEqual(['backup_router', 'eth7', 100]);
+  });
 });

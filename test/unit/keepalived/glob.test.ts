@@ -1,4 +1,9 @@
-import { expandGlob, hasGlobMagic, segmentToRegExp } from '../../../src/keepalived/glob';
+import {
+  expandBraces,
+  expandGlob,
+  hasGlobMagic,
+  segmentToRegExp,
+} from '../../../src/keepalived/glob';
 import { memorySource } from '../../../src/keepalived/source';
 
 describe('segmentToRegExp', () => {
@@ -82,5 +87,18 @@ describe('expandGlob over a memory source', () => {
     expect(
       expandGlob('conf.d/sub*', '/etc/keepalived', () => [{ name: 'sub.conf', isDir: true }]),
     ).toEqual([]);
+  });
+});
+
+describe('expandBraces', () => {
+  test.each<[string, string[]]>([
+    ['a.conf', ['a.conf']],
+    ['{a,b}.conf', ['a.conf', 'b.conf']],
+    ['x/{a,b{1,2}}/y', ['x/a/y', 'x/b1/y', 'x/b2/y']],
+    ['{,cat,dog}.conf', ['.conf', 'cat.conf', 'dog.conf']],
+    ['{}.conf', ['{}.conf']],
+    ['{a.conf', ['{a.conf']],
+  ])('%s', (pattern, expected) => {
+    expect(expandBraces(pattern)).toEqual(expected);
   });
 });

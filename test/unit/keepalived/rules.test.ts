@@ -111,6 +111,14 @@ describe('rules: one problem each, with its exact position', () => {
       ],
     ],
     [
+      'tracked vrrp_script without a script',
+      `vrrp_script chk {\n    interval 2\n}\n${withLines('track_script {', '    chk', '}')}`,
+      [
+        'k.conf:1:13: vrrp_script chk: no script given',
+        "k.conf:7:9: track_script: vrrp_script 'chk' (line 1) is invalid (it has no script), so keepalived drops it",
+      ],
+    ],
+    [
       'track_script weight out of range',
       `vrrp_script chk {\n    script /bin/true\n}\n${withLines('track_script {', '    chk weight 300', '}')}`,
       ['k.conf:7:20: track_script: weight 300 must be in [-253, 253]'],

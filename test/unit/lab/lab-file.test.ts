@@ -55,6 +55,17 @@ function errorsOf(text: string, files: Record<string, string> = CONFIGS): string
 }
 
 describe('parseLabFile', () => {
+  test("a web node's config is read with the node name as keepalived's config id", () => {
+    const shared = conf().replace(
+      '    interface eth0',
+      '    @server01 interface eth0\n    @^server01 interface eth1',
+    );
+    const files = { [`${DIR}/master.conf`]: shared, [`${DIR}/backup.conf`]: shared };
+    expect(errorsOf(lab(GOOD_NODES), files)).toEqual([
+      `6:67: node server03: ${DIR}/backup.conf: vrrp_instance VI_1 is on 'eth1'; lab nodes have eth0`,
+    ]);
+  });
+
   test('a good lab file: the normalised spec, configs resolved relative to the file', () => {
     const spec = parseLabFile(lab(GOOD_NODES), FILE, memorySource(CONFIGS));
     expect(spec).toEqual({
