@@ -67,6 +67,32 @@ export class DockerChaosLab implements ChaosLab {
     return this.parts.driver;
   }
 
+  /**
+   * Until the lab is steady: one node holds the VIP and the captures hold its advert, so that a
+   * fault's switchover has the old master's last advert to measure from (LAB_NOT_READY after
+   * `timeoutMs`, naming the owners seen last).
+   */
+  async waitSteady(timeoutMs: number): Promise<void> {
+    const { clock } = this.parts;
+    const deadline = clock.now() + timeoutMs;
+    for (;;) {
+      const owners = (await this.status()).vipOwners;
+      const address = this.spec.nodes.find(
+        (n) => owners.length === 1 && n.name === owners[0],
+      )?.address;
+      if (address !== undefined) {
+        const seen = await this.driver.observations();
+        if (seen.observations.some((o) => o.kind === 'advert' && o.src === address)) return;
+      }
+      if (clock.now() >= deadline)
+        throw new ChaosError(
+          'LAB_NOT_READY',
+          `lab ${this.name} not steady after ${timeoutMs} ms: VIP ${this.spec.vip} owners ${owners.join(', ') || 'none'}${address ? ', no advert of the owner captured' : ''}`,
+        );
+      await clock.sleep(250);
+    }
+  }
+
   async fault(name: string, node: string, options: FaultOptions = {}): Promise<ResolvedFaultName> {
     const driver = this.driver;
     const { resolved, units } = namedFaultUnits(this.spec, name, 'apply', node, options);

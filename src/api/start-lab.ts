@@ -3,7 +3,8 @@
  * checked, what killed runs left reaped, the images built when missing, the lab brought up (or
  * an identical `chaos lab up` lab used and left up), then the captures and the prober started.
  * Errors are ChaosErrors with codes (DOCKER_UNAVAILABLE, LAB_FILE_NOT_FOUND, LAB_NOT_READY,
- * LAB_CONFLICT, ...); nothing here exits the process or prints unless `progress` is given.
+ * LAB_CONFLICT, ...); it resolves once the lab is steady (one VIP owner, its adverts in the
+ * captures). Nothing here exits the process or prints unless `progress` is given.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,11 @@ export interface StartLabOptions {
   probe?: { intervalMs?: number; timeoutMs?: number; url?: string };
   /** How long the prober runs at most (default one hour; down() stops it earlier). */
   maxDurationS?: number;
+  /**
+   * How long the lab may take to be steady once up (one VIP owner, its advert captured):
+   * default 30 s, then LAB_NOT_READY.
+   */
+  steadyTimeoutMs?: number;
   /** Progress lines (image builds, lab up); default: none. */
   progress?: (line: string) => void;
   /** Image builds print their whole log to `progress`. */
@@ -93,17 +99,19 @@ export async function startLab(labFileOrOptions?: string | StartLabOptions): Pro
   });
   try {
     await driver.start();
+    const lab = new DockerChaosLab({
+      docker,
+      session,
+      driver,
+      clock: { now: () => deps.now(), sleep: (ms) => deps.sleep(ms) },
+      evidenceDir,
+      probeIntervalMs: loaded.scenario.probe.intervalMs,
+    });
+    await lab.waitSteady(options.steadyTimeoutMs ?? 30_000);
+    return lab;
   } catch (error) {
     await driver.stop().catch(() => {});
     await session.close().catch(() => {});
     throw error;
   }
-  return new DockerChaosLab({
-    docker,
-    session,
-    driver,
-    clock: { now: () => deps.now(), sleep: (ms) => deps.sleep(ms) },
-    evidenceDir,
-    probeIntervalMs: loaded.scenario.probe.intervalMs,
-  });
 }

@@ -69,12 +69,35 @@ const SPEC: StoredSpec = {
   ],
 };
 
-function fakes(owned: boolean, connectError?: Error) {
+interface Script {
+  /** VIP owners by status poll (the last one repeats). */
+  owners?: string[][];
+  /** Advert sources the captures hold by observations() call (the last one repeats). */
+  adverts?: string[][];
+}
+
+function fakes(owned: boolean, connectError?: Error, script: Script = {}) {
   const calls: string[] = [];
+  let now = 0;
+  let polls = 0;
+  let looks = 0;
+  const at = <T>(list: T[] | undefined, i: number, none: T): T =>
+    list?.[Math.min(i, list.length - 1)] ?? none;
+  const started = {
+    name: 'seed',
+    spec: SPEC,
+    status: () =>
+      Promise.resolve({ vip: SPEC.vip, vipOwners: at(script.owners, polls++, ['server01']) }),
+  };
   const unit = (u: FaultSpec): string =>
     `${u.kind} ${(u as { nodes?: string[] }).nodes?.join(',') ?? ''}`;
   const driver = {
-    startedLab: () => ({ name: 'seed', spec: SPEC }) as unknown as StartedLab,
+    startedLab: () => started as unknown as StartedLab,
+    observations: () =>
+      Promise.resolve({
+        sources: [],
+        observations: at(script.adverts, looks++, []).map((src) => ({ kind: 'advert', src })),
+      }),
     apply: (u: FaultSpec) => (calls.push(`apply ${unit(u)}`), Promise.resolve()),
     heal: (u: FaultSpec) => (calls.push(`heal ${unit(u)}`), Promise.resolve()),
     stop: () => (calls.push('stop'), Promise.resolve()),
@@ -92,11 +115,17 @@ function fakes(owned: boolean, connectError?: Error) {
     docker: docker as unknown as Dockerode,
     session: session as unknown as DockerSession,
     driver: driver as unknown as DockerDriver,
-    clock: { now: () => 0, sleep: () => Promise.resolve() },
+    clock: {
+      now: () => now,
+      sleep: (ms: number) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    },
     evidenceDir: '/tmp/x',
     probeIntervalMs: 20,
   });
-  return { lab, calls };
+  return { lab, calls, now: () => now };
 }
 
 describe('DockerChaosLab on fakes', () => {
@@ -173,6 +202,27 @@ describe('DockerChaosLab on fakes', () => {
     expect((error as ChaosError).code).toBe(LAB_CONNECT_FAILED);
     expect((error as ChaosError).message).toBe(
       'Failed to connect container abcdef012345 to network "chaos-seed" at 192.168.17.102: Address already in use (LAB_CONNECT_FAILED)',
+    );
+  });
+
+  it('waitSteady: returns once one node holds the VIP and its advert is captured', async () => {
+    const { lab, now } = fakes(true, undefined, {
+      owners: [[], ['server01', 'server03'], ['server01']],
+      adverts: [[], ['192.168.17.101'], ['192.168.17.101', '192.168.17.102']],
+    });
+    await lab.waitSteady(30_000);
+    // polls 1-2: no single owner; 3: owner, no advert of it; 4: an advert of server03; 5: its own.
+    expect(now()).toBe(1000);
+  });
+
+  it('waitSteady: LAB_NOT_READY at the deadline, naming the owners and what was missing', async () => {
+    const split = fakes(true, undefined, { owners: [['server01', 'server03']] });
+    await expect(split.lab.waitSteady(1000)).rejects.toThrow(
+      'lab seed not steady after 1000 ms: VIP 192.168.17.200 owners server01, server03 (LAB_NOT_READY)',
+    );
+    const silent = fakes(true, undefined, { adverts: [['192.168.17.101']] });
+    await expect(silent.lab.waitSteady(500)).rejects.toThrow(
+      'lab seed not steady after 500 ms: VIP 192.168.17.200 owners server01, no advert of the owner captured (LAB_NOT_READY)',
     );
   });
 });
