@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import Dockerode from 'dockerode';
 import { ChaosError, InputError } from '../errors';
-import { fsSource } from '../keepalived/fs-source';
 import { INTERRUPTED } from '../errors';
 import { DockerLab, specHash, systemLabDeps } from '../lab/docker-lab';
 import type { FoundLab, Lab, LabImageTags, StartedLab } from '../lab/docker-lab';
 import { assertDockerReachable, packageRoot } from '../lab/docker-support';
 import { ensureImages } from '../lab/images';
-import { parseLabFile } from '../lab/lab-file';
-import { seedLabSpec } from '../lab/lab-spec';
+import { loadLabSpec } from '../lab/load-spec';
 import type { LabSpec } from '../lab/lab-spec';
 import { formatStatus } from '../lab/lab-status';
 import { createProgressDisplay } from '../lab/progress';
@@ -62,18 +58,6 @@ export async function pickLab(driver: Lab, name: string | undefined): Promise<St
       `${labs.length} labs are up (${labs.map((l) => l.name).join(', ')}); pick one with --lab NAME`,
     );
   return driver.attach(only.name);
-}
-
-function loadSpec(file: string | undefined, rootDir: string): LabSpec {
-  if (file === undefined) return seedLabSpec(rootDir, fsSource());
-  const full = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(full, 'utf8');
-  } catch (error) {
-    throw new InputError('LAB_FILE_NOT_FOUND', `lab file not found: ${full}`, { cause: error });
-  }
-  return parseLabFile(text, full, fsSource());
 }
 
 export function registerLabCommands(
@@ -177,7 +161,7 @@ async function labUp(
       `--ready-timeout-s: '${options.readyTimeoutS}' is not a positive number`,
     );
   const rootDir = deps.rootDir();
-  const spec = loadSpec(file, rootDir);
+  const spec = loadLabSpec(file, rootDir);
   const driver = await openLab(ctx, deps);
   const existing = checkExisting(await driver.labs(), spec.name);
 

@@ -35,7 +35,7 @@ const LOG = '/var/log/chaos/chaos-delayq.log';
 /** How long apply waits for the helper to bind its queue, and heal for it to stop (50 ms polls). */
 const WAIT_POLLS = 100;
 
-interface DelayParams {
+export interface DelayParams {
   latencyMs: number;
   jitterMs: number;
   direction: Direction;

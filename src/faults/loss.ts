@@ -25,7 +25,7 @@ import { DIRECTIONS } from '../scenario/primitives';
 
 const COMMENT = 'chaos-loss';
 
-interface LossParams {
+export interface LossParams {
   rate: number;
   direction: Direction;
   protocol: Protocol;

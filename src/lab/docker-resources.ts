@@ -10,7 +10,7 @@
  */
 import type Dockerode from 'dockerode';
 import { ChaosError } from '../errors';
-import { dockerFailure, errorText, statusCodeOf } from './docker-support';
+import { dockerFailure, failureCollector, statusCodeOf } from './docker-support';
 import type { FoundLab, Progress, StoredSpec } from './lab';
 import {
   LABEL,
@@ -118,14 +118,7 @@ export class DockerResources {
 
   /** Remove resources: containers (forced, with their volumes) first, then networks, volumes. */
   async remove(resources: readonly LabelledResource[]): Promise<void> {
-    const failures: string[] = [];
-    const tolerate = async (what: string, op: () => Promise<unknown>): Promise<void> => {
-      try {
-        await op();
-      } catch (error) {
-        if (statusCodeOf(error) !== 404) failures.push(`${what}: ${errorText(error)}`);
-      }
-    };
+    const { failures, tolerate } = failureCollector((error) => statusCodeOf(error) === 404);
     await Promise.all(
       resources
         .filter((r) => r.kind === 'container')

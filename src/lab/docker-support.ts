@@ -64,6 +64,27 @@ export function statusCodeOf(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * Teardown that runs every part: `tolerate(what, op)` runs op and keeps its failure as
+ * `what: message` in `failures` instead of throwing (`ignore` picks failures not to keep).
+ */
+export function failureCollector(ignore: (error: unknown) => boolean = () => false): {
+  failures: string[];
+  tolerate: (what: string, op: () => Promise<unknown>) => Promise<void>;
+} {
+  const failures: string[] = [];
+  return {
+    failures,
+    tolerate: async (what, op) => {
+      try {
+        await op();
+      } catch (error) {
+        if (!ignore(error)) failures.push(`${what}: ${errorText(error)}`);
+      }
+    },
+  };
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const json = (error as { json?: { message?: unknown } }).json;

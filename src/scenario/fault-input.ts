@@ -55,6 +55,22 @@ export function namedFaultPlan(
   nodeName: string,
   options: Record<string, unknown> = {},
 ): { resolved: ResolvedFaultName; actions: DockerAction[] } {
+  const { resolved, units } = namedFaultUnits(lab, name, action, nodeName, options);
+  const how = resolved.action === 'heal' ? 'heal' : 'apply';
+  return { resolved, actions: units.flatMap((u) => dockerActions(u, lab, how)) };
+}
+
+/**
+ * The fault units of a fault or heal named outside a scenario file (the checks of
+ * namedFaultPlan): what a Driver's apply() and heal() take (the library's lab, src/api).
+ */
+export function namedFaultUnits(
+  lab: FaultLab,
+  name: string,
+  action: 'apply' | 'heal',
+  nodeName: string,
+  options: Record<string, unknown> = {},
+): { resolved: ResolvedFaultName; units: FaultSpec[] } {
   const resolved = resolveFaultName(name, action);
   const { def } = resolved;
   const node = lab.nodes.find((n) => n.name === nodeName);
@@ -88,8 +104,7 @@ export function namedFaultPlan(
         `heal ${def.kind}: ${heal.error.issues.map((i) => `${where(i.path as (string | number)[])}${i.message}`).join('; ')}`,
       );
     const units = unitsFromHeal({ kind: def.kind, nodes: [nodeName], options: heal.data }, []);
-    return { resolved, actions: units.flatMap((u) => dockerActions(u, lab, 'heal')) };
+    return { resolved, units };
   }
-  const unit = faultFromInput({ ...params, fault: def.kind, node: nodeName }, lab);
-  return { resolved, actions: dockerActions(unit, lab, 'apply') };
+  return { resolved, units: [faultFromInput({ ...params, fault: def.kind, node: nodeName }, lab)] };
 }

@@ -23,7 +23,7 @@ import { ChaosError, INTERRUPTED } from '../../errors';
 import { dockerActions, type DockerAction, type FaultUnit } from '../../faults';
 import type { StartedLab } from '../../lab/docker-lab';
 import { captureCommand } from '../../lab/capture';
-import { errorText } from '../../lab/docker-support';
+import { failureCollector } from '../../lab/docker-support';
 import { PROBER_MAIN, proberCommand } from '../../lab/prober-command';
 import { NODE_PROBE_SCRIPT, parseNodeProbe } from '../../lab/lab-status';
 import type { LabSpec } from '../../lab/lab-spec';
@@ -62,6 +62,8 @@ export interface DockerDriverDeps {
   evidenceDir: string;
   /** A short id unique to this scenario run (names the files inside the containers). */
   tag: string;
+  /** How long the prober may run (default: the scenario's length, proberDurationS). */
+  proberDurationS?: number;
 }
 
 /** What a DockerDriver needs of its session: a DockerSession, or a fake in tests. */
@@ -112,6 +114,11 @@ export class DockerDriver implements Driver {
 
   private get spec(): LabSpec {
     return this.scenario.lab;
+  }
+
+  /** The lab start() acquired (DRIVER_NOT_STARTED before). */
+  startedLab(): StartedLab {
+    return this.started;
   }
 
   private get started(): StartedLab {
@@ -179,7 +186,8 @@ export class DockerDriver implements Driver {
     const prober = this.proberNode();
     if (prober) {
       const p = this.scenario.probe;
-      const duration = proberDurationS(this.scenario, STEADY_STATE_TIMEOUT_MS);
+      const duration =
+        this.deps.proberDurationS ?? proberDurationS(this.scenario, STEADY_STATE_TIMEOUT_MS);
       await lab.execDetached(
         prober,
         proberCommand({
@@ -353,14 +361,7 @@ export class DockerDriver implements Driver {
     this.stopped = true;
     const lab = this.lab;
     const prober = this.proberNode();
-    const failures: string[] = [];
-    const tolerate = async (what: string, op: () => Promise<unknown>): Promise<void> => {
-      try {
-        await op();
-      } catch (error) {
-        failures.push(`${what}: ${errorText(error)}`);
-      }
-    };
+    const { failures, tolerate } = failureCollector();
     await Promise.all([
       ...(prober
         ? [tolerate('stop the prober', () => this.stopProcess(prober, '-f', PROBER_PATTERN))]

@@ -72,6 +72,11 @@ export class DockerSession {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
   }
 
+  /** The current lab was brought up by this session (close() removes it). */
+  get ownsLab(): boolean {
+    return this.current?.owned ?? false;
+  }
+
   get images(): LabImages {
     if (!this.imageTags)
       throw new ChaosError(SESSION_NOT_OPEN, 'the Docker session has no images: open() it first');
