@@ -10,9 +10,10 @@
  * finishes in under 1 s; every `--cli-every`-th case (default 50) also runs through the CLI
  * in-process (`chaos validate`, `chaos conf check`, `chaos analyze --json`), whose output holds
  * no stack trace and whose exit code is not 3. Prints progress every 10,000 cases, then per
- * target: cases, cases per second, the slowest case and its time, and every failure, each with a
- * reproducer written under `--out` (default fuzz-out/), as is the slowest case. Exit 1 on any
- * failure or a case of 1 s or more.
+ * target: cases, cases per second, the slowest case (its time in the run and the best of three
+ * runs of it alone: the 1 s limit is judged on that, since a busy machine makes any case slow
+ * once), and every failure, each with a reproducer written under `--out` (default fuzz-out/), as
+ * is the slowest case. Exit 1 on any failure or a case of 1 s or more.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,7 +60,8 @@ function line(s: FuzzSummary): string {
   return (
     `${s.target.padEnd(10)} ${String(s.cases).padStart(7)} cases (${s.accepted} valid, ${s.cliCases} through the CLI) ` +
     `in ${(s.ms / 1000).toFixed(1)} s, ${perSecond}/s; slowest #${s.slowest.index} ` +
-    `${s.slowest.ms.toFixed(1)} ms (${s.slowest.reproducer ?? '-'}); failures ${s.failures.length}`
+    `${s.slowest.ms.toFixed(1)} ms (alone: ${s.slowest.retimedMs?.toFixed(1) ?? '-'} ms, ` +
+    `${s.slowest.reproducer ?? '-'}); failures ${s.failures.length}`
   );
 }
 
@@ -111,9 +113,11 @@ async function main(): Promise<number> {
       );
     }
     bad += s.failures.length;
-    if (s.slowest.ms >= LIMIT_MS) {
+    // Judged on the case alone: a busy machine makes any case slow once.
+    const alone = s.slowest.retimedMs ?? s.slowest.ms;
+    if (alone >= LIMIT_MS) {
       console.log(
-        `\n${s.target}: case #${s.slowest.index} took ${s.slowest.ms.toFixed(0)} ms (limit ${LIMIT_MS} ms)`,
+        `\n${s.target}: case #${s.slowest.index} takes ${alone.toFixed(0)} ms alone (limit ${LIMIT_MS} ms)`,
       );
       bad++;
     }

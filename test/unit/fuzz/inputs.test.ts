@@ -92,6 +92,7 @@ describe('the fuzz contract itself', () => {
     expect(first.why).toMatch(/^RangeError: Maximum call stack size exceeded/);
     expect(fs.readFileSync(first.reproducer!, 'utf8')).toBe('boom');
     expect(summary.slowest.ms).toBeGreaterThan(0);
+    expect(summary.slowest.retimedMs).toBeGreaterThan(0);
   });
 
   test('the CLI check passes input errors (exit 2, no stack)', async () => {
