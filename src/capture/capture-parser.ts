@@ -291,6 +291,15 @@ export class CaptureParser {
     let id = 0;
     let dataAt: number;
     let captured: number;
+    // The fixed fields must fit in the block: an SPB has 4 octets of them, an EPB or PB 20.
+    const least = PCAPNG_BLOCK_OVERHEAD + (type === PCAPNG_SPB ? 4 : 20);
+    if (length < least)
+      throw badBlock(
+        this.file,
+        this.blocks,
+        this.base + at,
+        `packet block of ${length} octets (at least ${least})`,
+      );
     if (type === PCAPNG_SPB) {
       // Original length (4), then data cut to the interface's snapshot length. No timestamp:
       // the record gets the previous record's time.

@@ -18,13 +18,14 @@
  * whose virtual_ipaddress has the lab's VIP; all web nodes share that instance's VRID.
  */
 import path from 'node:path';
-import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
-import type { Document, Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar } from 'yaml';
+import type { Document, LineCounter, Pair } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { Diagnostic } from '../errors';
 import { InputError } from '../errors';
 import { loadKeepalivedConf } from '../keepalived';
+import { parseYamlText, yamlValue } from '../scenario/yaml-text';
 import type { ConfigSource } from '../keepalived';
 import { isIpv4, ipToNumber, numberToIp } from '../vrrp/ipv4';
 import {
@@ -99,24 +100,15 @@ class Locator {
 
 /** Parse and check a lab file's text. `file` names it in diagnostics and anchors `config` paths. */
 export function parseLabFile(text: string, file: string, source: ConfigSource): LabSpec {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const yaml = parseYamlText(text, file);
+  const { doc, lines } = yaml;
   const at = new Locator(doc, lines, file);
-  const diagnostics: Diagnostic[] = [];
-
-  for (const error of doc.errors) {
-    const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-    diagnostics.push({
-      file,
-      line: pos.line,
-      col: pos.col,
-      message: error.message.split('\n')[0] ?? error.message,
-      severity: 'error',
-    });
-  }
+  const diagnostics: Diagnostic[] = yaml.problems.filter((p) => p.severity === 'error');
   if (diagnostics.length > 0) throw new ValidationError(LAB_FILE_INVALID, diagnostics);
+  const read = yamlValue(yaml, file);
+  if ('diagnostic' in read) throw new ValidationError(LAB_FILE_INVALID, [read.diagnostic]);
 
-  const parsed = labSchema.safeParse(doc.toJS());
+  const parsed = labSchema.safeParse(read.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const issuePath = issue.path.filter(

@@ -7,18 +7,26 @@
  */
 import type { Report, ScenarioReport } from './model';
 
-export function xmlEscape(text: string): string {
-  return (
-    text
-      // Characters XML 1.0 cannot carry at all.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
+/**
+ * Characters XML 1.0 cannot carry at all (C0 controls but tab, newline and return; U+FFFE,
+ * U+FFFF) and lone UTF-16 surrogates (no character; written out they become U+FFFD anyway),
+ * each replaced by U+FFFD. report.md uses it too.
+ */
+export function replaceInvalidChars(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
   );
+}
+
+export function xmlEscape(text: string): string {
+  return replaceInvalidChars(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 const attrs = (a: Record<string, string | number>): string =>

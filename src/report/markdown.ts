@@ -9,14 +9,35 @@ import type { Report, ScenarioReport, SuiteRow } from './model';
 import { SIM_CLIENT_NOTE, formatPercent, formatShare } from './sla';
 import { receiveCheckTable } from './receive-checks';
 import { describeSwitchoverRate } from './switchover-rate';
+import { replaceInvalidChars } from './junit';
 
 const NM = 'not measured';
 const s = (seconds: number): string => formatDuration(seconds * 1000);
 const sOr = (x: number | null, none = NM): string => (x === null ? none : s(x));
 
-/** Markdown table cells: no pipes or newlines. */
+/**
+ * A user's string (a scenario's name, a node's, a message quoting them) in running text: one
+ * line (newlines and line separators become spaces), no characters XML and HTML cannot carry,
+ * and no `<` that could open an HTML tag (GitHub renders some).
+ */
+export function inline(text: string): string {
+  return replaceInvalidChars(text)
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    .replace(/</g, '&lt;');
+}
+
+/** Markdown table cells: inline text with its pipes escaped. */
 export function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return inline(text).replace(/\|/g, '\\|');
+}
+
+/** A code span around any text: a fence longer than the longest run of backticks inside. */
+export function codeSpan(text: string): string {
+  const one = replaceInvalidChars(text).replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${one}${pad}${fence}`;
 }
 
 const STATUS: Record<ScenarioReport['status'], string> = {
@@ -73,16 +94,16 @@ function clientLines(r: ScenarioReport): string[] {
     );
   for (const o of sla.objectives)
     out.push(
-      `- ${o.verdict === 'pass' ? '✅' : o.verdict === 'fail' ? '❌' : '❔'} objective ${o.objective}: ${o.message}`,
+      `- ${o.verdict === 'pass' ? '✅' : o.verdict === 'fail' ? '❌' : '❔'} objective ${o.objective}: ${inline(o.message)}`,
     );
   return out;
 }
 
 function scenarioSection(r: ScenarioReport): string {
-  const out = [`### ${STATUS[r.status]}: ${r.name}`, '', `\`${r.file}\``];
-  if (r.notice) out.push('', r.notice);
-  if (r.error) out.push('', `**Error** (${r.error.code}): ${r.error.message}`);
-  if (r.failure) out.push('', `**Failed:** ${r.failure}`);
+  const out = [`### ${STATUS[r.status]}: ${inline(r.name)}`, '', codeSpan(r.file)];
+  if (r.notice) out.push('', inline(r.notice));
+  if (r.error) out.push('', `**Error** (${inline(r.error.code)}): ${inline(r.error.message)}`);
+  if (r.failure) out.push('', `**Failed:** ${inline(r.failure)}`);
   if (r.status === 'skipped') return out.join('\n');
 
   const expects = r.steps.filter((st) => st.kind === 'expect');
@@ -94,7 +115,7 @@ function scenarioSection(r: ScenarioReport): string {
   );
   for (const st of expects)
     if (st.outcome === 'failed' || st.outcome === 'error')
-      out.push(`- ❌ step ${st.index + 1}: ${st.message ?? st.description}`);
+      out.push(`- ❌ step ${st.index + 1}: ${inline(st.message ?? st.description)}`);
 
   out.push(...clientLines(r));
 
@@ -120,11 +141,11 @@ function scenarioSection(r: ScenarioReport): string {
   for (const b of r.splitBrain)
     out.push(
       '',
-      `Split brain: ${b.nodes.join(' + ')} from ${s(b.start)} for ${s(b.durationSeconds)}.`,
+      `Split brain: ${inline(b.nodes.join(' + '))} from ${s(b.start)} for ${s(b.durationSeconds)}.`,
     );
   if (r.reconciliation.length > 0) {
     out.push('', 'Reconciliation (prober vs VRRP):');
-    for (const x of r.reconciliation) out.push(`- ${x.message}`);
+    for (const x of r.reconciliation) out.push(`- ${inline(x.message)}`);
   }
   if (r.receiveChecks) {
     const t = receiveCheckTable(r.receiveChecks);
@@ -137,10 +158,11 @@ function scenarioSection(r: ScenarioReport): string {
         .join('|')}|`,
     );
     for (const row of t.rows) out.push(`| ${row.map(cell).join(' | ')} |`);
-    for (const n of t.notes) out.push(`- ${n}`);
+    for (const n of t.notes) out.push(`- ${inline(n)}`);
   }
   for (const rb of r.rollback)
-    if (!rb.ok) out.push('', `Rollback of ${rb.fault} failed: ${rb.error ?? 'unknown error'}`);
+    if (!rb.ok)
+      out.push('', `Rollback of ${rb.fault} failed: ${inline(rb.error ?? 'unknown error')}`);
   return out.join('\n');
 }
 
@@ -149,7 +171,7 @@ export function renderMarkdown(report: Report): string {
   if (report.interrupted)
     out.push(
       '',
-      `> The run was interrupted${report.interruption ? ` (${report.interruption})` : ''}: this report holds what was gathered until then.`,
+      `> The run was interrupted${report.interruption ? ` (${inline(report.interruption)})` : ''}: this report holds what was gathered until then.`,
     );
   out.push('', suiteTable(report.suite));
   if (report.baseline) {
@@ -164,8 +186,8 @@ export function renderMarkdown(report: Report): string {
         ? `No regression beyond ${b.maxRegressionPct}% and ${b.maxRegressionMs} ms.`
         : `**${reg.length} regression${reg.length === 1 ? '' : 's'}** (worse by more than ${b.maxRegressionPct}% and ${b.maxRegressionMs} ms):`,
     );
-    for (const f of reg) out.push(`- ❌ ${f.message}`);
-    for (const f of imp) out.push(`- ✅ ${f.message}`);
+    for (const f of reg) out.push(`- ❌ ${inline(f.message)}`);
+    for (const f of imp) out.push(`- ✅ ${inline(f.message)}`);
   }
   out.push('', '## Scenarios');
   for (const r of report.scenarios) out.push('', scenarioSection(r));

@@ -8,7 +8,7 @@
  * All file access goes through a ConfigSource (fsSource() at the CLI edge).
  */
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { ChaosError, ValidationError, type Diagnostic } from '../errors';
 import { loadKeepalivedConf, parseKeepalivedConf, type ConfigSource } from '../keepalived';
@@ -16,6 +16,7 @@ import type { KeepalivedConfig } from '../keepalived';
 import type { IssuePath, PathIssue } from './lab';
 import { normaliseScenario } from './normalise';
 import { positionOf } from './positions';
+import { parseYamlText, yamlValue } from './yaml-text';
 import {
   FAULT_KINDS,
   STEP_KEYS,
@@ -213,25 +214,17 @@ export function parseScenarioText(
     if (result.errors.length > 0) delete result.scenario;
     return result;
   };
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const yamlProblems = [
-    ...doc.errors.map((e) => ({ e, severity: 'error' as const })),
-    ...doc.warnings.map((e) => ({ e, severity: 'warning' as const })),
-  ];
-  for (const { e, severity } of yamlProblems) {
-    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-    result.diagnostics.push({
-      file,
-      line: pos.line,
-      col: pos.col,
-      message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
-      severity,
-    });
-  }
+  const yaml = parseYamlText(text, file);
+  const { doc, lines } = yaml;
+  for (const p of yaml.problems) result.diagnostics.push({ ...p, message: `YAML: ${p.message}` });
   if (doc.errors.length > 0) return finish();
 
-  const input: unknown = doc.toJS();
+  const read = yamlValue(yaml, file);
+  if ('diagnostic' in read) {
+    result.diagnostics.push(read.diagnostic);
+    return finish();
+  }
+  const input = read.value;
   const parsed = scenarioFileSchema.safeParse(input);
   if (!parsed.success) {
     result.diagnostics.push(

@@ -172,36 +172,7 @@ export function writeCapture(
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32: a small seeded PRNG so fuzz tests are reproducible. */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  bytes(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.int(0, 255);
-    return out;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
-}
+export { Rng } from '../../../bench/fuzz/rng';
 
 export function hex(text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text.replace(/[\s:|]/g, ''), 'hex'));

@@ -197,6 +197,42 @@ describe('pcapng', () => {
   });
 });
 
+describe('pcapng packet blocks too short for their fields (found by npm run fuzz)', () => {
+  // SHB (28) + IDB (20), then an EPB whose total length says 12: no room for its 20 octets of
+  // fixed fields. Read whole, the next octets were taken for them; pushed so that the block
+  // ends the chunk, the fields lay outside the buffer and a RangeError escaped.
+  const header = encodePcapng([{ linkType: LINKTYPE_ETHERNET }], []);
+  const shortBlock = (type: number, length: number): Buffer => {
+    const b = Buffer.alloc(length);
+    b.writeUInt32LE(type, 0);
+    b.writeUInt32LE(length, 4);
+    b.writeUInt32LE(length, length - 4);
+    return b;
+  };
+  it.each([
+    ['an EPB of 12 octets', 6, 12, 'packet block of 12 octets (at least 32)'],
+    ['an EPB of 28 octets', 6, 28, 'packet block of 28 octets (at least 32)'],
+    ['a PB of 16 octets', 2, 16, 'packet block of 16 octets (at least 32)'],
+    ['an SPB of 12 octets', 3, 12, 'packet block of 12 octets (at least 16)'],
+  ])(
+    '%s: PCAPNG_BAD_BLOCK, in one chunk and in chunks ending with the block',
+    (_, type, length, why) => {
+      const data = Buffer.concat([header, shortBlock(type, length)]);
+      for (const chunk of [data.length, header.length + length, 7]) {
+        let error: unknown;
+        try {
+          parseAll(data, chunk);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).code).toBe('PCAPNG_BAD_BLOCK');
+        expect((error as InputError).message).toContain(why);
+      }
+    },
+  );
+});
+
 describe('gzip and standard input', () => {
   const reference = fs.readFileSync(referencePcap('poweroff-master.pcap'));
 

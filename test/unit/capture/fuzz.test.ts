@@ -3,31 +3,17 @@
  * advert streams always give a self-consistent result. Seeded, so failures reproduce.
  */
 import fs from 'node:fs';
+import { LINK_TYPES } from '../../../bench/fuzz/capture-cases';
 import { analyzePcapFiles } from '../../../src/capture/analyze-files';
 import { gratuitousArpFrame, vrrpFrame } from '../../../src/capture/frame-builders';
 import { observeFrame } from '../../../src/capture/frame';
 import type { Observation } from '../../../src/capture/frame';
-import {
-  LINKTYPE_ETHERNET,
-  LINKTYPE_IPV4,
-  LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2,
-  LINKTYPE_RAW,
-} from '../../../src/capture/link';
+import { LINKTYPE_ETHERNET } from '../../../src/capture/link';
 import { encodePcapGlobalHeader } from '../../../src/capture/pcap-format';
 import { analyzeTimeline } from '../../../src/capture/timeline';
 import type { AnalysisResult } from '../../../src/capture/timeline';
 import { InputError } from '../../../src/errors';
 import { NODE_A, NODE_B, NODE_C, Rng, T0, VIP, dockerMac, tempDir, vrrpPacket } from './builders';
-
-const LINK_TYPES = [
-  LINKTYPE_ETHERNET,
-  LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2,
-  LINKTYPE_RAW,
-  LINKTYPE_IPV4,
-  147,
-];
 
 function checkInvariants(result: AnalysisResult): void {
   expect(result.counts.errors).toBe(Object.values(result.errors).reduce((a, b) => a + b, 0));

@@ -235,4 +235,15 @@ describe('seed lab', () => {
     expect(mysqlHostPattern('10.1.0.0/16')).toBe('10.1.%');
     expect(mysqlHostPattern('10.1.2.0/25')).toBe('10.1.2.0/255.255.255.128');
   });
+
+  test('a billion-laughs lab file is a LAB_FILE_INVALID diagnostic, not a ReferenceError (found by npm run fuzz)', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    ].join('\n');
+    expect(errorsOf(bomb)).toEqual([
+      '2:8: YAML: Excessive alias count indicates a resource exhaustion attack (aliases may expand at most 100 times)',
+    ]);
+  });
 });

@@ -239,7 +239,7 @@ describe('report.md', () => {
      **Failed:** step 2: expected VIP 192.168.17.200 owned by server03 within 5 s, but owners: none
 
      Expectations: 0 of 2 held (1 not run).
-     - ❌ step 2: expected VIP 192.168.17.200 owned by server03 alone within 5 s, but owners: none <&>
+     - ❌ step 2: expected VIP 192.168.17.200 owned by server03 alone within 5 s, but owners: none &lt;&>
 
      Client: downtime 5.98 s in 1 outage; availability 45.636364% over 11 s (550 requests, 299 failed).
      - ❌ objective maxDowntime: longest client outage 5.98 s exceeds the maximum 4 s

@@ -128,4 +128,28 @@ describe('scenario loading', () => {
     );
     expect(bad.some((d) => d.startsWith('/s/bad.conf:2:'))).toBe(true);
   });
+
+  test('a billion-laughs file (aliases of aliases) is a diagnostic, not a ReferenceError (found by npm run fuzz)', () => {
+    const bomb = [
+      'name: x',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(check(bomb)).toEqual([
+      '/s/test.yaml:3:8: YAML: Excessive alias count indicates a resource exhaustion attack (aliases may expand at most 100 times)',
+    ]);
+  });
+
+  test('a mapping as a key: the schema names it, and nothing is printed to the process (logLevel)', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const out = check('? [a, b]\n: 1\nname: x\nsteps: [{ wait: 1s }]\n');
+      expect(out).toEqual(['/s/test.yaml:1:1: unknown key [ a, b ]']);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
