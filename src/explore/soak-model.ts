@@ -16,6 +16,7 @@ import {
   judged,
   memoryFailures,
   summariseDaemons,
+  type QuietWindow,
   type DaemonSample,
 } from './soak-samples';
 
@@ -66,6 +67,9 @@ const daemonSchema = z.object({
   firstMs: z.number(),
   lastMs: z.number(),
   fitFromMs: z.number(),
+  /** Absent in soak.json written before quiet windows: the life's last sample. */
+  fitToMs: z.number().optional(),
+  fitSamples: z.int().optional(),
   growthPerHour: z.number().nullable(),
   cpuPercent: z.number().nullable(),
 });
@@ -126,9 +130,28 @@ export interface SoakInput {
   audit: AuditFinding[];
 }
 
+/** After a piece's last heal, this long for the lab to settle before its samples are quiet. */
+export const QUIET_AFTER_MS = 15_000;
+
+/**
+ * The quiet windows of a soak: the part of each piece after its last fault's heal (plus
+ * QUIET_AFTER_MS: the piece's steady state comes a few seconds after its start, then the
+ * settle time) until the next piece begins; a piece with no fault is quiet from its start.
+ */
+export function quietWindows(pieces: readonly SoakPiece[], endMs: number): QuietWindow[] {
+  const ran = pieces.filter((p) => p.startMs !== null);
+  return ran.map((p, i) => {
+    const start = p.startMs!;
+    const healed = Math.max(0, ...p.faults.map((f) => f.atMs + f.forMs));
+    const next = ran[i + 1]?.startMs ?? endMs;
+    return { fromMs: start + healed + QUIET_AFTER_MS, toMs: next };
+  });
+}
+
 /** The document, with the daemons' figures and the verdict computed from the input. */
 export function soakDocument(input: SoakInput): SoakDocument {
-  const daemons = summariseDaemons(input.samples);
+  const endMs = Math.max(input.elapsedMs, ...input.samples.map((s) => s.t + 1));
+  const daemons = summariseDaemons(input.samples, quietWindows(input.pieces, endMs));
   const failing = memoryFailures(daemons).map((d) => d.node);
   const erroredPieces = input.pieces.filter((p) => p.status === 'error').length;
   return {
@@ -184,7 +207,7 @@ export function verdictLine(doc: SoakDocument): string {
 
 /** How the growth is measured and judged, in words. */
 export function growthRule(doc: SoakDocument): string {
-  return `Growth: the least-squares slope of RSS over the daemon's longest life (after its first minute when it ran 3 minutes or more), per hour, as a share of the first fitted sample; chaos-vrrpd's may be at most ${percent(doc.verdict.maxGrowthPerHour, 0)}, judged when fitted over ${at(doc.verdict.minJudgedSpanMs)} or more.`;
+  return `Growth: the least-squares slope of RSS over the daemon's longest life (after its first minute when it ran 3 minutes or more), per hour, as a share of the first fitted sample, fitted over the samples taken while no fault was active and the lab had settled (a flood's heap high-water mark is not a leak); chaos-vrrpd's may be at most ${percent(doc.verdict.maxGrowthPerHour, 0)}, judged when those samples span ${at(doc.verdict.minJudgedSpanMs)} or more.`;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

@@ -132,8 +132,11 @@ export interface DaemonSummary {
   /** From `firstMs` to `lastMs` of that life. */
   firstMs: number;
   lastMs: number;
-  /** Fitted over that life after its warm-up (see fitted), from `fitFromMs`. */
+  /** Fitted over that life after its warm-up (see fitted), from `fitFromMs` to `fitToMs`. */
   fitFromMs: number;
+  fitToMs: number;
+  /** How many samples the fit used (only those in quiet windows, when the soak gave them). */
+  fitSamples: number;
   growthPerHour: number | null;
   /** Mean CPU use over that life, percent of one core. */
   cpuPercent: number | null;
@@ -150,8 +153,28 @@ function lives(samples: readonly DaemonSample[]): DaemonSample[][] {
   return out;
 }
 
-/** Per node (in the order first seen), its daemon's figures over its longest life. */
-export function summariseDaemons(samples: readonly DaemonSample[]): DaemonSummary[] {
+/**
+ * A stretch of the soak's clock with no fault active and the lab settled, [fromMs, toMs). A
+ * flood or a delay makes the daemon's heap grow to a size set by the fault and give it back
+ * after the heal (a 6-minute 1000 pps flood: 62 to 93-96 MiB, flat, then 66 MiB after it), so
+ * a fit through the faults reads their high-water marks as growth; a leak shows between them.
+ */
+export interface QuietWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+const inQuiet = (quiet: readonly QuietWindow[], t: number): boolean =>
+  quiet.some((w) => t >= w.fromMs && t < w.toMs);
+
+/**
+ * Per node (in the order first seen), its daemon's figures over its longest life; the growth
+ * fitted over the samples in `quiet` when given (all of them otherwise).
+ */
+export function summariseDaemons(
+  samples: readonly DaemonSample[],
+  quiet?: readonly QuietWindow[],
+): DaemonSummary[] {
   const nodes = [...new Set(samples.map((s) => s.node))];
   return nodes.map((node) => {
     const mine = samples.filter((s) => s.node === node).sort((a, b) => a.t - b.t);
@@ -160,7 +183,8 @@ export function summariseDaemons(samples: readonly DaemonSample[]): DaemonSummar
     const first = life[0]!;
     const last = life.at(-1)!;
     const span = last.t - first.t;
-    const fit = fitted(life);
+    const warm = fitted(life);
+    const fit = quiet ? warm.filter((x) => inQuiet(quiet, x.t)) : warm;
     return {
       node,
       impl: last.impl,
@@ -171,8 +195,10 @@ export function summariseDaemons(samples: readonly DaemonSample[]): DaemonSummar
       maxRssKb: Math.max(...life.map((s) => s.rssKb)),
       firstMs: first.t,
       lastMs: last.t,
-      fitFromMs: fit[0]!.t,
-      growthPerHour: growthPerHour(fit),
+      fitFromMs: fit[0]?.t ?? first.t,
+      fitToMs: fit.at(-1)?.t ?? first.t,
+      fitSamples: fit.length,
+      growthPerHour: fit.length >= 2 ? growthPerHour(fit) : null,
       cpuPercent: span > 0 ? ((last.cpuMs - first.cpuMs) * 100) / span : null,
     };
   });
@@ -182,7 +208,8 @@ export function summariseDaemons(samples: readonly DaemonSample[]): DaemonSummar
 export const MAX_VRRPD_GROWTH_PER_HOUR = 0.1;
 
 /** Whether a daemon's growth was fitted over long enough to judge. */
-export const judged = (d: DaemonSummary): boolean => d.lastMs - d.fitFromMs >= MIN_VERDICT_SPAN_MS;
+export const judged = (d: DaemonSummary): boolean =>
+  d.growthPerHour !== null && d.fitToMs - d.fitFromMs >= MIN_VERDICT_SPAN_MS;
 
 /**
  * The chaos-vrrpd daemons that grew faster than the limit over a span long enough to judge

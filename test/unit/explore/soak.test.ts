@@ -18,6 +18,8 @@ import {
 import { soakHtml } from '../../../src/explore/soak-html';
 import {
   soakDocument,
+  quietWindows,
+  QUIET_AFTER_MS,
   soakMarkdown,
   soakSchema,
   type SoakInput,
@@ -156,6 +158,59 @@ describe('growth per hour', () => {
     ]);
     expect(summaries.map((d) => d.growthPerHour?.toFixed(3))).toEqual(['0.239', '0.239', '0.239']);
     expect(memoryFailures(summaries).map((d) => d.node)).toEqual(['a']);
+  });
+
+  test("a flood's heap high-water mark is not growth: fitted over the quiet windows only", () => {
+    // 16 minutes, a sample a minute: 60 MiB, then a flood from minute 8 to 11 that lifts RSS to
+    // 90 MiB, given back after the heal (as a 6-minute 1000 pps flood did on Docker).
+    const rss = (k: number): number => (k >= 8 && k <= 11 ? 90_000 : 60_000 + (k % 2) * 200);
+    const s = Array.from({ length: 17 }, (_, k) => sample(k * 60_000, rss(k)));
+    const [all] = summariseDaemons(s);
+    expect(all?.growthPerHour).toBeGreaterThan(0.1); // the flood read as growth
+    const quiet = [
+      { fromMs: 0, toMs: 8 * 60_000 },
+      { fromMs: 12 * 60_000, toMs: 17 * 60_000 },
+    ];
+    const [calm] = summariseDaemons(s, quiet);
+    expect(calm).toMatchObject({ fitSamples: 12, fitFromMs: 60_000, fitToMs: 16 * 60_000 });
+    expect(Math.abs(calm!.growthPerHour!)).toBeLessThan(0.01);
+    expect(memoryFailures([calm!])).toEqual([]);
+    // A leak shows between the faults as well.
+    const leak = s.map((x) => ({ ...x, rssKb: x.rssKb + (x.t / 60_000) * 500 }));
+    expect(memoryFailures(summariseDaemons(leak, quiet)).map((d) => d.node)).toEqual(['server01']);
+  });
+
+  test("the quiet windows: after each piece's last heal and the settle margin, to the next piece", () => {
+    const piece = (i: number, startMs: number, faults: [number, number][]) => ({
+      i,
+      seed: i,
+      startMs,
+      horizonMs: 120_000,
+      faults: faults.map(([atMs, forMs]) => ({ kind: 'loss', input: {}, atMs, forMs })),
+      status: 'passed' as const,
+      error: null,
+      runDir: null,
+    });
+    expect(
+      quietWindows(
+        [
+          piece(0, 5000, [
+            [10_000, 30_000],
+            [50_000, 5000],
+          ]),
+          piece(1, 130_000, []),
+          {
+            ...piece(2, 0, []),
+            startMs: null,
+            status: 'not-run' as const,
+          },
+        ],
+        250_000,
+      ),
+    ).toEqual([
+      { fromMs: 5000 + 55_000 + QUIET_AFTER_MS, toMs: 130_000 },
+      { fromMs: 130_000 + QUIET_AFTER_MS, toMs: 250_000 },
+    ]);
   });
 });
 
@@ -313,10 +368,10 @@ describe('soak.json, soak.md, soak.html', () => {
 
      | node | daemon | samples | restarts | first RSS | last RSS | max RSS | growth per hour | CPU |
      | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-     | server01 | chaos-vrrpd | 3 | 0 | 60.5 MiB | 61.5 MiB | 61.5 MiB | 64.52 % | 1.00 % |
-     | server03 | keepalived | 2 | 0 | 7.8 MiB | 7.8 MiB | 7.8 MiB | 0.00 % | 1.00 % |
+     | server01 | chaos-vrrpd | 3 | 0 | 60.5 MiB | 61.5 MiB | 61.5 MiB | 64.00 % | 1.00 % |
+     | server03 | keepalived | 2 | 0 | 7.8 MiB | 7.8 MiB | 7.8 MiB | n/a | 1.00 % |
 
-     Growth: the least-squares slope of RSS over the daemon's longest life (after its first minute when it ran 3 minutes or more), per hour, as a share of the first fitted sample; chaos-vrrpd's may be at most 10 %, judged when fitted over 10 min or more. CPU: percent of one core over that life.
+     Growth: the least-squares slope of RSS over the daemon's longest life (after its first minute when it ran 3 minutes or more), per hour, as a share of the first fitted sample, fitted over the samples taken while no fault was active and the lab had settled (a flood's heap high-water mark is not a leak); chaos-vrrpd's may be at most 10 %, judged when those samples span 10 min or more. CPU: percent of one core over that life.
 
      Not judged (fitted over less than 10 min): server01.
 
