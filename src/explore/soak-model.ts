@@ -70,6 +70,7 @@ const daemonSchema = z.object({
   /** Absent in soak.json written before quiet windows: the life's last sample. */
   fitToMs: z.number().optional(),
   fitSamples: z.int().optional(),
+  fitQuiet: z.boolean().optional(),
   growthPerHour: z.number().nullable(),
   cpuPercent: z.number().nullable(),
 });

@@ -137,6 +137,8 @@ export interface DaemonSummary {
   fitToMs: number;
   /** How many samples the fit used (only those in quiet windows, when the soak gave them). */
   fitSamples: number;
+  /** Whether they were the quiet windows' (false: too few of those, so all of the life's). */
+  fitQuiet: boolean;
   growthPerHour: number | null;
   /** Mean CPU use over that life, percent of one core. */
   cpuPercent: number | null;
@@ -184,7 +186,9 @@ export function summariseDaemons(
     const last = life.at(-1)!;
     const span = last.t - first.t;
     const warm = fitted(life);
-    const fit = quiet ? warm.filter((x) => inQuiet(quiet, x.t)) : warm;
+    // Too short a soak to have two quiet samples: the figure over all of them, never judged.
+    const calm = quiet ? warm.filter((x) => inQuiet(quiet, x.t)) : warm;
+    const fit = calm.length >= 2 ? calm : warm;
     return {
       node,
       impl: last.impl,
@@ -198,6 +202,7 @@ export function summariseDaemons(
       fitFromMs: fit[0]?.t ?? first.t,
       fitToMs: fit.at(-1)?.t ?? first.t,
       fitSamples: fit.length,
+      fitQuiet: fit === calm,
       growthPerHour: fit.length >= 2 ? growthPerHour(fit) : null,
       cpuPercent: span > 0 ? ((last.cpuMs - first.cpuMs) * 100) / span : null,
     };
@@ -208,8 +213,10 @@ export function summariseDaemons(
 export const MAX_VRRPD_GROWTH_PER_HOUR = 0.1;
 
 /** Whether a daemon's growth was fitted over long enough to judge. */
-export const judged = (d: DaemonSummary): boolean =>
-  d.growthPerHour !== null && d.fitToMs - d.fitFromMs >= MIN_VERDICT_SPAN_MS;
+export const judged = (d: Omit<DaemonSummary, 'fitQuiet'> & { fitQuiet?: boolean }): boolean =>
+  d.growthPerHour !== null &&
+  d.fitQuiet !== false &&
+  d.fitToMs - d.fitFromMs >= MIN_VERDICT_SPAN_MS;
 
 /**
  * The chaos-vrrpd daemons that grew faster than the limit over a span long enough to judge

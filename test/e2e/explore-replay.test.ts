@@ -36,8 +36,11 @@ describeWithDocker('chaos explore --replay on Docker', () => {
       expect(doc.driver).toBe('docker');
       expect(doc.counts).toEqual({ reproduced: 1, 'not-reproduced': 0, refused: 0, error: 0 });
       const [f] = doc.findings;
-      expect(f?.observed).toMatch(/split brain/);
-      expect(f?.splitBrainSeconds).toBeGreaterThan(0);
+      // The check saw both nodes holding the VIP (the wire may not yet show the overlap of
+      // their adverts in so short a run).
+      expect(f?.observed).toMatch(
+        /split brain on VIP 192\.168\.17\.200, but owners: server01, server03/,
+      );
       // The Docker evidence of the run: the captures it was judged from.
       const pcaps = fs.readdirSync(path.join(dir, f!.runDir!, 'pcaps'));
       expect(pcaps.some((p) => p.startsWith('server03-'))).toBe(true);

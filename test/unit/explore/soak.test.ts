@@ -172,7 +172,16 @@ describe('growth per hour', () => {
       { fromMs: 12 * 60_000, toMs: 17 * 60_000 },
     ];
     const [calm] = summariseDaemons(s, quiet);
-    expect(calm).toMatchObject({ fitSamples: 12, fitFromMs: 60_000, fitToMs: 16 * 60_000 });
+    expect(calm).toMatchObject({
+      fitSamples: 12,
+      fitQuiet: true,
+      fitFromMs: 60_000,
+      fitToMs: 16 * 60_000,
+    });
+    // A soak without two quiet samples: the figure over all of them, never judged.
+    const [short] = summariseDaemons(s, [{ fromMs: 0, toMs: 1 }]);
+    expect(short).toMatchObject({ fitQuiet: false, fitSamples: 16 });
+    expect(memoryFailures([short!])).toEqual([]);
     expect(Math.abs(calm!.growthPerHour!)).toBeLessThan(0.01);
     expect(memoryFailures([calm!])).toEqual([]);
     // A leak shows between the faults as well.
@@ -369,7 +378,7 @@ describe('soak.json, soak.md, soak.html', () => {
      | node | daemon | samples | restarts | first RSS | last RSS | max RSS | growth per hour | CPU |
      | --- | --- | --- | --- | --- | --- | --- | --- | --- |
      | server01 | chaos-vrrpd | 3 | 0 | 60.5 MiB | 61.5 MiB | 61.5 MiB | 64.00 % | 1.00 % |
-     | server03 | keepalived | 2 | 0 | 7.8 MiB | 7.8 MiB | 7.8 MiB | n/a | 1.00 % |
+     | server03 | keepalived | 2 | 0 | 7.8 MiB | 7.8 MiB | 7.8 MiB | 0.00 % | 1.00 % |
 
      Growth: the least-squares slope of RSS over the daemon's longest life (after its first minute when it ran 3 minutes or more), per hour, as a share of the first fitted sample, fitted over the samples taken while no fault was active and the lab had settled (a flood's heap high-water mark is not a leak); chaos-vrrpd's may be at most 10 %, judged when those samples span 10 min or more. CPU: percent of one core over that life.
 
