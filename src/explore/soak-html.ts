@@ -6,6 +6,7 @@
  */
 import { htmlPage, table } from '../report/html';
 import { xmlEscape as esc } from '../report/junit';
+import { extent } from './soak-samples';
 import {
   at,
   daemonName,
@@ -40,10 +41,10 @@ export function memoryChart(doc: SoakDocument): string {
   const nodes = [...new Set(doc.samples.map((s) => s.node))];
   if (nodes.length === 0) return '<p class="nm">No daemon samples.</p>';
   const mibOf = (kb: number): number => kb / 1024;
-  const tMax = Math.max(doc.elapsedMs, ...doc.samples.map((s) => s.t), 1);
-  const values = doc.samples.map((s) => mibOf(s.rssKb));
-  const yLo = Math.floor(Math.min(...values) * 0.98);
-  const yHi = Math.ceil(Math.max(...values) * 1.02) || 1;
+  const tMax = Math.max(doc.elapsedMs, extent(doc.samples.map((s) => s.t))?.max ?? 1, 1);
+  const rss = extent(doc.samples.map((s) => mibOf(s.rssKb)))!;
+  const yLo = Math.floor(rss.min * 0.98);
+  const yHi = Math.ceil(rss.max * 1.02) || 1;
   const plotW = W - LEFT - RIGHT;
   const plotH = H - TOP - BOTTOM;
   const x = (t: number): number => LEFT + (t / tMax) * plotW;

@@ -15,6 +15,7 @@ import {
   MIN_VERDICT_SPAN_MS,
   judged,
   memoryFailures,
+  soakEndMs,
   summariseDaemons,
   type QuietWindow,
   type DaemonSample,
@@ -151,7 +152,7 @@ export function quietWindows(pieces: readonly SoakPiece[], endMs: number): Quiet
 
 /** The document, with the daemons' figures and the verdict computed from the input. */
 export function soakDocument(input: SoakInput): SoakDocument {
-  const endMs = Math.max(input.elapsedMs, ...input.samples.map((s) => s.t + 1));
+  const endMs = soakEndMs(input.elapsedMs, input.samples);
   const daemons = summariseDaemons(input.samples, quietWindows(input.pieces, endMs));
   const failing = memoryFailures(daemons).map((d) => d.node);
   const erroredPieces = input.pieces.filter((p) => p.status === 'error').length;

@@ -90,6 +90,25 @@ export function leastSquaresSlope(points: readonly { x: number; y: number }[]): 
 const HOUR_MS = 3_600_000;
 
 /**
+ * The smallest and largest of `values` (a loop: a week's soak has hundreds of thousands of
+ * samples, too many to spread into Math.min / Math.max as arguments); null when empty.
+ */
+export function extent(values: Iterable<number>): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : null;
+}
+
+/** Where a soak's clock ends: its elapsed time, or past its last sample if that came later. */
+export function soakEndMs(elapsedMs: number, samples: readonly Pick<DaemonSample, 't'>[]): number {
+  return Math.max(elapsedMs, (extent(samples.map((s) => s.t))?.max ?? -1) + 1);
+}
+
+/**
  * Memory growth per hour as a share of the first sample (0.1: 10 % an hour): the least-squares
  * slope of RSS over the samples' times. null with fewer than two samples or a first RSS of 0.
  */
@@ -196,7 +215,7 @@ export function summariseDaemons(
       restarts: all.length - 1,
       firstRssKb: first.rssKb,
       lastRssKb: last.rssKb,
-      maxRssKb: Math.max(...life.map((s) => s.rssKb)),
+      maxRssKb: extent(life.map((s) => s.rssKb))!.max,
       firstMs: first.t,
       lastMs: last.t,
       fitFromMs: fit[0]?.t ?? first.t,

@@ -25,6 +25,8 @@ import {
   type SoakInput,
 } from '../../../src/explore/soak-model';
 import {
+  extent,
+  soakEndMs,
   growthPerHour,
   leastSquaresSlope,
   memoryFailures,
@@ -158,6 +160,15 @@ describe('growth per hour', () => {
     ]);
     expect(summaries.map((d) => d.growthPerHour?.toFixed(3))).toEqual(['0.239', '0.239', '0.239']);
     expect(memoryFailures(summaries).map((d) => d.node)).toEqual(['a']);
+  });
+
+  test('a week of samples: the figures come from loops, not arguments spread into Math.max', () => {
+    // 2 nodes x 7 days x one sample per 5 s = 241,920 samples: more than a call's arguments.
+    const week = Array.from({ length: 241_920 }, (_, k) => sample(k * 2500, 60_000 + (k % 7)));
+    expect(extent(week.map((x) => x.rssKb))).toEqual({ min: 60_000, max: 60_006 });
+    expect(extent([])).toBeNull();
+    expect(soakEndMs(1000, week)).toBe(241_919 * 2500 + 1);
+    expect(summariseDaemons(week)[0]?.maxRssKb).toBe(60_006);
   });
 
   test("a flood's heap high-water mark is not growth: fitted over the quiet windows only", () => {
